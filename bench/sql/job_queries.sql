@@ -1,0 +1,79 @@
+-- The queries bbm runs on its job table, copied from dev.bbm.db.JobRepository and
+-- MigrationRepository with the parameters bound to literals (bbm's reactive client sends unnamed
+-- statements, which PostgreSQL plans with the values). psql -v mid=… ; one query per
+-- "-- name:" block, run by section 3.
+-- name: furthest job (next batch start), JobRepository.furthest
+SELECT id, batched_background_migration_id, min_value, max_value, batch_size, sub_batch_size, pause_ms,
+       status, attempts, processed_until, created_at, updated_at, started_at, finished_at
+FROM batched_background_migration_jobs
+WHERE batched_background_migration_id = :mid ORDER BY max_value DESC LIMIT 1;
+-- name: next retriable job, JobRepository.nextRetriable
+SELECT id, batched_background_migration_id, min_value, max_value, batch_size, sub_batch_size, pause_ms,
+       status, attempts, processed_until, created_at, updated_at, started_at, finished_at
+FROM batched_background_migration_jobs
+WHERE batched_background_migration_id = :mid AND (status IN (0, 1) OR (status = 2 AND attempts < 3))
+ORDER BY status = 2, id LIMIT 1;
+-- name: stop-rule tally after each job, JobRepository.tally
+SELECT count(*) FILTER (WHERE j.created_at >= m.started_at) AS since_start,
+       count(*) FILTER (WHERE j.created_at >= m.started_at AND j.status = 2) AS failed_since_start,
+       count(*) FILTER (WHERE j.status IN (0, 1) OR (j.status = 2 AND j.attempts < 3)) AS unfinished,
+       count(*) FILTER (WHERE j.status = 2 AND j.attempts >= 3) AS exhausted
+FROM batched_background_migrations m
+JOIN batched_background_migration_jobs j ON j.batched_background_migration_id = m.id
+WHERE m.id = :mid;
+-- name: one migration with job counts (GET …/{id}), MigrationRepository.SELECT
+SELECT m.*, m.job_arguments::text AS job_arguments_text,
+       j.pending, j.running, j.failed, j.succeeded, j.succeeded_tuples, r.recent_seconds
+FROM batched_background_migrations m
+LEFT JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE status = 0) AS pending,
+           count(*) FILTER (WHERE status = 1) AS running,
+           count(*) FILTER (WHERE status = 2) AS failed,
+           count(*) FILTER (WHERE status = 3) AS succeeded,
+           coalesce(sum(batch_size) FILTER (WHERE status = 3), 0) AS succeeded_tuples
+    FROM batched_background_migration_jobs
+    WHERE batched_background_migration_id = m.id) j ON true
+LEFT JOIN LATERAL (
+    SELECT avg(extract(epoch FROM finished_at - started_at))::float8 AS recent_seconds
+    FROM (SELECT started_at, finished_at FROM batched_background_migration_jobs
+          WHERE batched_background_migration_id = m.id AND status = 3
+          ORDER BY id DESC LIMIT 10) recent) r ON true
+WHERE m.id = :mid;
+-- name: list page, newest 20 with job counts (GET …), MigrationRepository.list
+SELECT m.*, m.job_arguments::text AS job_arguments_text,
+       j.pending, j.running, j.failed, j.succeeded, j.succeeded_tuples, r.recent_seconds
+FROM batched_background_migrations m
+LEFT JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE status = 0) AS pending,
+           count(*) FILTER (WHERE status = 1) AS running,
+           count(*) FILTER (WHERE status = 2) AS failed,
+           count(*) FILTER (WHERE status = 3) AS succeeded,
+           coalesce(sum(batch_size) FILTER (WHERE status = 3), 0) AS succeeded_tuples
+    FROM batched_background_migration_jobs
+    WHERE batched_background_migration_id = m.id) j ON true
+LEFT JOIN LATERAL (
+    SELECT avg(extract(epoch FROM finished_at - started_at))::float8 AS recent_seconds
+    FROM (SELECT started_at, finished_at FROM batched_background_migration_jobs
+          WHERE batched_background_migration_id = m.id AND status = 3
+          ORDER BY id DESC LIMIT 10) recent) r ON true
+ORDER BY m.id DESC LIMIT 20 OFFSET 0;
+-- name: jobs page count (GET …/{id}/jobs), JobRepository.page
+SELECT count(*) FROM batched_background_migration_jobs
+WHERE batched_background_migration_id = :mid AND (NULL::int IS NULL OR status = NULL::int);
+-- name: jobs page rows, first page (GET …/{id}/jobs), JobRepository.page
+SELECT id, batched_background_migration_id, min_value, max_value, batch_size, sub_batch_size, pause_ms,
+       status, attempts, processed_until, created_at, updated_at, started_at, finished_at, metrics::text AS metrics_json
+FROM batched_background_migration_jobs
+WHERE batched_background_migration_id = :mid AND (NULL::int IS NULL OR status = NULL::int)
+ORDER BY id LIMIT 20 OFFSET 0;
+-- name: executable migrations at each tick and step, MigrationRepository.EXECUTABLE
+SELECT m.id, m.table_name, m.status
+FROM batched_background_migrations m
+LEFT JOIN LATERAL (
+    SELECT created_at FROM batched_background_migration_jobs
+    WHERE batched_background_migration_id = m.id ORDER BY id DESC LIMIT 1) last ON true
+WHERE ((m.status = 5 AND (m.on_hold_until IS NULL OR m.on_hold_until <= now() OR m.finalize_ignoring_health))
+       OR (m.status = 1
+           AND (m.on_hold_until IS NULL OR m.on_hold_until <= now())
+           AND (last.created_at IS NULL OR last.created_at <= now() - make_interval(secs => m."interval"))))
+ORDER BY m.priority, m.id;

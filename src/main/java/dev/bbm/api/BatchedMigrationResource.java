@@ -1,0 +1,335 @@
+package dev.bbm.api;
+
+import dev.bbm.api.error.ApiException;
+import dev.bbm.api.error.Problem;
+import dev.bbm.db.MigrationRepository;
+import dev.bbm.migration.MigrationStatus;
+import dev.bbm.migration.JobStatus;
+import dev.bbm.security.Caller;
+import dev.bbm.service.MigrationActionService;
+import dev.bbm.service.MigrationService;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.PUT;
+import java.time.Duration;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** GitLab's admin API for batched background migrations: queue, list, show. */
+@Path("/api/v4/admin/batched_background_migrations")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Batched background migrations")
+@SecurityRequirement(name = "PrivateToken")
+@SecurityRequirement(name = "BearerToken")
+public class BatchedMigrationResource {
+
+    static final int DEFAULT_PER_PAGE = 20;
+    static final int MAX_PER_PAGE = 100;
+
+    /** How long {@code wait=true} waits at most by default. */
+    static final int DEFAULT_WAIT_SECONDS = 300;
+    static final int MAX_WAIT_SECONDS = 3600;
+
+    private final MigrationService service;
+    private final MigrationActionService actions;
+    private final Caller caller;
+
+    public BatchedMigrationResource(MigrationService service, MigrationActionService actions, Caller caller) {
+        this.service = service;
+        this.actions = actions;
+        this.caller = caller;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Queue a batched background migration",
+            description = "Checks the job class, table, columns and arguments, then queues the migration. "
+                    + "Queueing the same configuration again returns the existing migration.")
+    @APIResponse(responseCode = "201", description = "Queued",
+            content = @Content(schema = @Schema(implementation = MigrationResponse.class)),
+            headers = @Header(name = "Location", description = "The new migration's URL", schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "200", description = "Already queued with this configuration",
+            content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
+    @APIResponse(responseCode = "400", description = "Malformed request")
+    @APIResponse(responseCode = "401", description = "No valid token")
+    @APIResponse(responseCode = "403", description = "A read-only token")
+    @APIResponse(responseCode = "422", description = "Invalid migration")
+    public Uni<Response> queueMigration(QueueMigrationRequest request, @Context UriInfo uri) {
+        return service.queue(request).map(queued -> {
+            MigrationResponse body = MigrationResponse.from(queued.migration());
+            return queued.created()
+                    ? Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(body.id())).build()).entity(body).build()
+                    : Response.ok(body).build();
+        });
+    }
+
+    @GET
+    @Operation(summary = "List batched background migrations", description = "Newest first, paginated like GitLab.")
+    @APIResponse(responseCode = "200", description = "A page of migrations",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = MigrationResponse.class)),
+            headers = {
+                    @Header(name = "X-Total", description = "Migrations matching the filters", schema = @Schema(type = SchemaType.INTEGER)),
+                    @Header(name = "X-Total-Pages", description = "Pages in all", schema = @Schema(type = SchemaType.INTEGER)),
+                    @Header(name = "X-Page", description = "This page", schema = @Schema(type = SchemaType.INTEGER)),
+                    @Header(name = "X-Per-Page", description = "Migrations per page", schema = @Schema(type = SchemaType.INTEGER)),
+                    @Header(name = "X-Next-Page", description = "The next page, empty on the last", schema = @Schema(type = SchemaType.STRING)),
+                    @Header(name = "X-Prev-Page", description = "The previous page, empty on the first", schema = @Schema(type = SchemaType.STRING))})
+    @APIResponse(responseCode = "400", description = "Invalid filter or page")
+    @APIResponse(responseCode = "401", description = "No valid token")
+    public Uni<Response> listMigrations(
+            @Parameter(description = "paused, active, finished, failed, finalizing, finalized, or queued (active and paused)",
+                    schema = @Schema(enumeration = {"paused", "active", "finished", "failed", "finalizing", "finalized", "queued"}))
+            @QueryParam("status") String status,
+            @QueryParam("job_class_name") String jobClassName,
+            @QueryParam("table_name") String tableName,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", defaultValue = "1"))
+            @QueryParam("page") String page,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100", defaultValue = "20"))
+            @QueryParam("per_page") String perPage) {
+        int pageNumber = Pagination.parse("page", page, 1, Integer.MAX_VALUE, 1);
+        int size = Pagination.parse("per_page", perPage, 1, MAX_PER_PAGE, DEFAULT_PER_PAGE);
+        MigrationRepository.Filter filter = new MigrationRepository.Filter(statuses(status),
+                blankToNull(noNul("job_class_name", jobClassName)), blankToNull(noNul("table_name", tableName)));
+        return service.list(filter, pageNumber, size).map(result -> Pagination.headers(
+                Response.ok(result.rows().stream().map(MigrationResponse::from).toList()), pageNumber, size,
+                result.total()).build());
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "Show a batched background migration")
+    @APIResponse(responseCode = "200", description = "The migration",
+            content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a number")
+    @APIResponse(responseCode = "401", description = "No valid token")
+    @APIResponse(responseCode = "404", description = "No such migration")
+    public Uni<MigrationResponse> getMigration(
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @PathParam("id") String id) {
+        return service.get(parseId(id)).map(MigrationResponse::from);
+    }
+
+    @PUT
+    @Path("/{id}/pause")
+    @Operation(summary = "Pause an active migration", description = "The running batch completes; no new batch starts.")
+    @APIResponse(responseCode = "200", description = "Paused",
+            content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such migration")
+    @APIResponse(responseCode = "422", description = "The migration is not active")
+    public Uni<MigrationResponse> pauseMigration(@Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @PathParam("id") String id) {
+        return actions.pause(parseId(id)).map(MigrationResponse::from);
+    }
+
+    @PUT
+    @Path("/{id}/resume")
+    @Operation(summary = "Resume a paused migration")
+    @APIResponse(responseCode = "200", description = "Active again",
+            content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such migration")
+    @APIResponse(responseCode = "422", description = "The migration is not paused")
+    public Uni<MigrationResponse> resumeMigration(@Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @PathParam("id") String id) {
+        return actions.resume(parseId(id)).map(MigrationResponse::from);
+    }
+
+    @PUT
+    @Path("/{id}/retry")
+    @Operation(summary = "Retry a failed migration",
+            description = "Failed batches get fresh attempts (timed-out ones are split in halves) and the migration runs again.")
+    @APIResponse(responseCode = "200", description = "Active again",
+            content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such migration")
+    @APIResponse(responseCode = "422", description = "The migration has not failed")
+    public Uni<MigrationResponse> retryMigration(@Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @PathParam("id") String id) {
+        return actions.retry(parseId(id)).map(MigrationResponse::from);
+    }
+
+    @PUT
+    @Path("/{id}/finalize")
+    @Operation(summary = "Finalize a migration: run every remaining batch now",
+            description = "Ignores the interval and the global switch (and the database-health holds with force=true). "
+                    + "Answers 202 at once, or with wait=true once the migration is finished or failed (200), "
+                    + "or still finalizing when the wait times out (202).")
+    @APIResponse(responseCode = "200", description = "Finished (or failed) while waiting",
+            content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
+    @APIResponse(responseCode = "202", description = "Finalizing",
+            content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such migration")
+    @APIResponse(responseCode = "422", description = "The migration is finished already")
+    public Uni<Response> finalizeMigration(@Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @PathParam("id") String id,
+                                           @QueryParam("wait") @DefaultValue("false") boolean wait,
+                                           @QueryParam("force") @DefaultValue("false") boolean force,
+                                           @Parameter(description = "Seconds to wait at most (default 300)",
+                                                   schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3600", defaultValue = "300"))
+                                           @QueryParam("timeout") String timeout) {
+        long migrationId = parseId(id);
+        return settle(actions.finalize(migrationId, force), wait, waitSeconds(timeout));
+    }
+
+    @POST
+    @Path("/finalize")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Finalize a migration named by its configuration",
+            description = "GitLab's rake task finalize[job_class_name,table_name,column_name,job_arguments].")
+    @APIResponse(responseCode = "200", description = "Finished (or failed) while waiting, or finished already",
+            content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
+    @APIResponse(responseCode = "202", description = "Finalizing",
+            content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
+    @APIResponse(responseCode = "404", description = "No migration with this configuration")
+    @APIResponse(responseCode = "422", description = "Invalid configuration")
+    public Uni<Response> finalizeByConfiguration(ConfigurationRequest request,
+                                                 @QueryParam("wait") @DefaultValue("false") boolean wait,
+                                                 @QueryParam("force") @DefaultValue("false") boolean force,
+                                                 @Parameter(description = "Seconds to wait at most (default 300)",
+                                                         schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3600", defaultValue = "300"))
+                                                 @QueryParam("timeout") String timeout) {
+        int seconds = waitSeconds(timeout);
+        var configuration = ConfigurationRequest.require(request).toConfiguration();
+        return settle(actions.findByConfiguration(configuration)
+                .flatMap(row -> actions.finalizeUnlessDone(row.migration().id(), force)), wait, seconds);
+    }
+
+    @PUT
+    @Path("/{id}/mark_finished")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Mark a migration finished without running what is left",
+            description = "Can lose data: the remaining batches never run. Needs {\"confirm\": true}. "
+                    + "Each batch marked is written to the transition logs with the token's name.")
+    @APIResponse(responseCode = "200", description = "Finished",
+            content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such migration")
+    @APIResponse(responseCode = "422", description = "Not confirmed, or finished already")
+    public Uni<MigrationResponse> markFinished(@Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @PathParam("id") String id,
+                                               MarkFinishedRequest request) {
+        long migrationId = parseId(id);
+        if (request == null || !Boolean.TRUE.equals(request.confirm())) {
+            throw ApiException.validation(List.of(new Problem.FieldError("confirm",
+                    "must be true: marking finished skips the remaining batches, whose rows are then never migrated")));
+        }
+        return actions.markFinished(migrationId, caller.name()).map(MigrationResponse::from);
+    }
+
+    @POST
+    @Path("/ensure_finished")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Check that a migration is finished, as an upgrade does",
+            description = "200 when finished (it becomes finalized); 409 with GitLab's message and the command that "
+                    + "finalizes it otherwise. With finalize=true it finalizes first and answers once done.")
+    @APIResponse(responseCode = "200", description = "Finished; now finalized",
+            content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
+    @APIResponse(responseCode = "404", description = "No migration with this configuration")
+    @APIResponse(responseCode = "409", description = "Not finished")
+    @APIResponse(responseCode = "422", description = "Invalid configuration")
+    public Uni<MigrationResponse> ensureFinished(ConfigurationRequest request,
+                                                 @QueryParam("finalize") @DefaultValue("false") boolean finalize,
+                                                 @Parameter(description = "Seconds to wait at most with finalize=true (default 300)",
+                                                         schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3600", defaultValue = "300"))
+                                                 @QueryParam("timeout") String timeout,
+                                                 @Context UriInfo uri) {
+        int seconds = waitSeconds(timeout);
+        var configuration = ConfigurationRequest.require(request).toConfiguration();
+        return actions.ensureFinished(configuration, finalize, Duration.ofSeconds(seconds)).map(ensured -> {
+            if (!ensured.finished()) {
+                throw ApiException.conflict(UpgradeMessages.notFinished(ensured.migration().migration(), configuration,
+                        uri.getBaseUri().toString()));
+            }
+            return MigrationResponse.from(ensured.migration());
+        });
+    }
+
+    @GET
+    @Path("/{id}/jobs")
+    @Operation(summary = "List a migration's batches with their transition logs",
+            description = "GitLab's \"Failed jobs\" view with status=failed.")
+    @APIResponse(responseCode = "200", description = "A page of jobs",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = JobResponse.class)))
+    @APIResponse(responseCode = "400", description = "Invalid filter or page")
+    @APIResponse(responseCode = "404", description = "No such migration")
+    public Uni<Response> listJobs(@Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @PathParam("id") String id,
+                              @Parameter(schema = @Schema(enumeration = {"pending", "running", "failed", "succeeded"}))
+                              @QueryParam("status") String status,
+                              @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", defaultValue = "1"))
+                              @QueryParam("page") String page,
+                              @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100", defaultValue = "20"))
+                              @QueryParam("per_page") String perPage) {
+        long migrationId = parseId(id);
+        int pageNumber = Pagination.parse("page", page, 1, Integer.MAX_VALUE, 1);
+        int size = Pagination.parse("per_page", perPage, 1, MAX_PER_PAGE, DEFAULT_PER_PAGE);
+        JobStatus jobStatus = status == null || status.isBlank() ? null : JobStatus.fromApiName(status).orElseThrow(() ->
+                ApiException.validation(List.of(new Problem.FieldError("status",
+                        "must be one of pending, running, failed, succeeded"))).asBadRequest());
+        return service.jobs(migrationId, jobStatus, pageNumber, size).map(result -> Pagination.headers(
+                Response.ok(result.jobs().stream().map(JobResponse::from).toList()), pageNumber, size, result.total()).build());
+    }
+
+    /** 202 with the migration now, or with wait=true its state once it stops finalizing (200) or the wait ends (202). */
+    private Uni<Response> settle(Uni<MigrationRepository.MigrationRow> started, boolean wait, int timeout) {
+        return started.flatMap(row -> wait && row.migration().status() == MigrationStatus.FINALIZING
+                        ? actions.awaitSettled(row.migration().id(), Duration.ofSeconds(timeout))
+                        : Uni.createFrom().item(row))
+                .map(row -> Response.status(row.migration().status() == MigrationStatus.FINALIZING ? 202 : 200)
+                        .entity(MigrationResponse.from(row)).build());
+    }
+
+    /** How long {@code wait=true} may wait: {@code timeout} seconds, 1 to 3600. */
+    static int waitSeconds(String timeout) {
+        return Pagination.parse("timeout", timeout, 1, MAX_WAIT_SECONDS, DEFAULT_WAIT_SECONDS);
+    }
+
+    /** Ids arrive as text so that a malformed one is a clear 400, not JAX-RS's bare 404. */
+    static long parseId(String id) {
+        // ASCII digits only: Long.parseLong also reads other scripts' digits ("١" is 1).
+        if (id != null && id.matches("[0-9]{1,19}")) {
+            try {
+                long value = Long.parseLong(id);
+                if (value > 0) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // past Long.MAX_VALUE: reported below
+            }
+        }
+        throw ApiException.validation(List.of(new Problem.FieldError("id", "must be a positive integer"))).asBadRequest();
+    }
+
+    private static List<MigrationStatus> statuses(String status) {
+        if (status == null || status.isBlank()) {
+            return null;
+        }
+        if (status.equals("queued")) {
+            return List.of(MigrationStatus.ACTIVE, MigrationStatus.PAUSED);
+        }
+        return List.of(MigrationStatus.fromApiName(status).orElseThrow(() -> ApiException.validation(List.of(
+                new Problem.FieldError("status", "must be one of paused, active, finished, failed, finalizing, finalized, queued"))).asBadRequest()));
+    }
+
+    /** PostgreSQL cannot store or compare the NUL character: a filter holding one is refused. */
+    private static String noNul(String field, String value) {
+        if (value != null && value.indexOf('\u0000') >= 0) {
+            throw ApiException.validation(List.of(new Problem.FieldError(field,
+                    "must not contain the NUL character (\\u0000)"))).asBadRequest();
+        }
+        return value;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.bbm.api;
+
+import dev.bbm.api.error.Problem;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.media.Content;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.responses.APIResponses;
+
+/**
+ * What every API operation shares, added in one place instead of on each method: error
+ * responses are application/problem+json, and every {@code /api/} operation can answer 401
+ * (no valid token), writes 403 (a read-only token), and anything 500.
+ */
+public class OpenApiFilter implements OASFilter {
+
+    /** Free-form JSON the annotations cannot describe, defined here once. */
+    static final String JOB_ARGUMENTS = "JobArguments";
+    static final String JOB_METRICS = "JobMetrics";
+
+    @Override
+    public void filterOpenAPI(OpenAPI openAPI) {
+        openAPI.getComponents().addSchema(JOB_ARGUMENTS, OASFactory.createSchema().addType(Schema.SchemaType.ARRAY)
+                .description("The job class's arguments: arrays of column names or values, for example"
+                        + " [[\"event_id\"], [\"event_id_convert_to_bigint\"]]")
+                .items(OASFactory.createSchema().addType(Schema.SchemaType.ARRAY).items(OASFactory.createSchema()))
+                .addExample(java.util.List.of(java.util.List.of("event_id"), java.util.List.of("event_id_convert_to_bigint"))));
+        openAPI.getComponents().addSchema(JOB_METRICS, OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
+                .description("Per sub-batch: timings.sub_batch (seconds) and affected_rows.sub_batch")
+                .additionalPropertiesSchema(OASFactory.createSchema()));
+        if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
+            return;
+        }
+        openAPI.getPaths().getPathItems().forEach((path, item) -> {
+            if (!path.startsWith("/api/")) {
+                return;
+            }
+            for (Map.Entry<PathItem.HttpMethod, Operation> entry : item.getOperations().entrySet()) {
+                APIResponses responses = entry.getValue().getResponses();
+                addIfMissing(responses, "401", "No valid token: send PRIVATE-TOKEN or Authorization: Bearer");
+                if (entry.getKey() != PathItem.HttpMethod.GET) {
+                    addIfMissing(responses, "403", "A read-only token cannot change anything");
+                }
+                addIfMissing(responses, "500", "The server failed; its log has the details");
+                responses.getAPIResponses().forEach((code, response) -> {
+                    if (code.startsWith("4") || code.startsWith("5")) {
+                        response.setContent(problem());
+                    }
+                });
+            }
+        });
+    }
+
+    private static void addIfMissing(APIResponses responses, String code, String description) {
+        if (!responses.hasAPIResponse(code)) {
+            responses.addAPIResponse(code, OASFactory.createAPIResponse().description(description));
+        }
+    }
+
+    private static Content problem() {
+        return OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType()
+                .schema(OASFactory.createSchema().ref("Problem")));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.bbm.api.error;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** An RFC 9457 problem: the body of every error bbm answers. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@Schema(name = "Problem", description = "An error (RFC 9457 application/problem+json)")
+public record Problem(
+        @Schema(description = "A URI naming the kind of problem", example = "https://bbm.dev/problems/validation")
+        String type,
+        @Schema(example = "Invalid request") String title,
+        @Schema(example = "422") int status,
+        @Schema(description = "What went wrong and what to do about it") String detail,
+        @Schema(description = "The invalid fields of a validation failure") List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    private static final String TYPE_BASE = "https://bbm.dev/problems/";
+
+    public static Problem of(String kind, String title, int status, String detail) {
+        return new Problem(TYPE_BASE + kind, title, status, detail, List.of());
+    }
+
+    public Problem withStatus(int newStatus) {
+        return new Problem(type, title, newStatus, detail, errors);
+    }
+
+    /** One invalid field, named as in the request ({@code batch_size}, {@code job_arguments}). */
+    @Schema(name = "FieldError")
+    public record FieldError(@Schema(example = "batch_size") String field,
+                             @Schema(example = "must be at least 1") String message) {
+    }
+}

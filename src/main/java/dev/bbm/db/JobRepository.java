@@ -1,0 +1,250 @@
+package dev.bbm.db;
+
+import dev.bbm.migration.BatchedJob;
+import dev.bbm.migration.JobStatus;
+import dev.bbm.migration.JobTransitionLog;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL over {@code batched_background_migration_jobs} and their transition logs. */
+@ApplicationScoped
+public class JobRepository {
+
+    /** GitLab's column sizes for the transition logs. */
+    public static final int EXCEPTION_CLASS_MAX = 100;
+    public static final int EXCEPTION_MESSAGE_MAX = 1000;
+
+    private static final String COLUMNS = """
+            id, batched_background_migration_id, min_value, max_value, batch_size, sub_batch_size, pause_ms,
+            status, attempts, processed_until, created_at, updated_at, started_at, finished_at
+            """;
+
+    /**
+     * The job reaching furthest: the next batch starts after its {@code max_value}. (Not the
+     * newest job: the second half of a split batch is newer but lies before it.)
+     */
+    public Uni<Optional<BatchedJob>> furthest(SqlClient client, long migrationId) {
+        return client.preparedQuery("SELECT " + COLUMNS + " FROM batched_background_migration_jobs"
+                        + " WHERE batched_background_migration_id = $1 ORDER BY max_value DESC LIMIT 1")
+                .execute(Tuple.of(migrationId)).map(JobRepository::first);
+    }
+
+    /**
+     * The first job to run again: one left running or pending (its worker is gone, since the
+     * caller holds the migration's lock), else a failed one with attempts left.
+     */
+    public Uni<Optional<BatchedJob>> nextRetriable(SqlClient client, long migrationId, int maxAttempts) {
+        return client.preparedQuery("SELECT " + COLUMNS + " FROM batched_background_migration_jobs"
+                        + " WHERE batched_background_migration_id = $1"
+                        + " AND (status IN (0, 1) OR (status = 2 AND attempts < $2))"
+                        + " ORDER BY status = 2, id LIMIT 1")
+                .execute(Tuple.of(migrationId, maxAttempts)).map(JobRepository::first);
+    }
+
+    public Uni<BatchedJob> insert(SqlClient client, long migrationId, long min, long max, int batchSize,
+                                  int subBatchSize, int pauseMs) {
+        return client.preparedQuery("INSERT INTO batched_background_migration_jobs (batched_background_migration_id,"
+                        + " min_value, max_value, batch_size, sub_batch_size, pause_ms) VALUES ($1, $2, $3, $4, $5, $6)"
+                        + " RETURNING " + COLUMNS)
+                .execute(Tuple.tuple(List.of(migrationId, min, max, batchSize, subBatchSize, pauseMs)))
+                .map(rows -> from(rows.iterator().next()));
+    }
+
+    /**
+     * Moves a job from one status to another and logs the transition, guarded by the status and
+     * attempts the caller saw: a worker that lost the job to another changes nothing.
+     *
+     * @return whether the job was in the expected state
+     */
+    public Uni<Boolean> transition(SqlClient client, BatchedJob job, JobStatus to, String setClause,
+                                   String exceptionClass, String exceptionMessage) {
+        String sql = "WITH moved AS (UPDATE batched_background_migration_jobs SET status = $2, updated_at = now()"
+                + (setClause.isEmpty() ? "" : ", " + setClause)
+                + " WHERE id = $1 AND status = $3 AND attempts = $4 RETURNING id)"
+                + " INSERT INTO batched_background_migration_job_transition_logs"
+                + " (batched_background_migration_job_id, previous_status, next_status, exception_class, exception_message)"
+                + " SELECT id, $3, $2, $5, $6 FROM moved RETURNING id";
+        Tuple params = Tuple.of(job.id(), (int) to.code(), (int) job.status().code(), job.attempts())
+                .addString(truncate(exceptionClass, EXCEPTION_CLASS_MAX))
+                .addString(truncate(exceptionMessage, EXCEPTION_MESSAGE_MAX));
+        return client.preparedQuery(sql).execute(params).map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The SQLSTATE {@link #recordSubBatchOrAbort} raises when the job is no longer this worker's. */
+    public static final String LOST_JOB = "22012";
+
+    /**
+     * Records a sub-batch, in the transaction of its change. Fenced by attempts and the previous
+     * cursor: when another worker took the job over meanwhile it matches no row and fails with
+     * {@link #LOST_JOB} (a division by zero), which aborts the transaction, so that a COMMIT sent
+     * right behind it rolls the change back.
+     */
+    public Uni<Void> recordSubBatchOrAbort(SqlClient client, BatchedJob job, Long previousCursor, long cursor,
+                                           int rowsAffected, double seconds) {
+        String sql = """
+                WITH recorded AS (
+                    UPDATE batched_background_migration_jobs
+                    SET processed_until = $4, updated_at = now(),
+                        metrics = metrics
+                            || jsonb_build_object('timings', jsonb_build_object('sub_batch',
+                                   coalesce(metrics #> '{timings,sub_batch}', '[]') || to_jsonb($6::float8)))
+                            || jsonb_build_object('affected_rows', jsonb_build_object('sub_batch',
+                                   coalesce(metrics #> '{affected_rows,sub_batch}', '[]') || to_jsonb($5::int)))
+                    WHERE id = $1 AND status = 1 AND attempts = $2 AND processed_until IS NOT DISTINCT FROM $3
+                    RETURNING 1)
+                SELECT 1 / count(*) FROM recorded
+                """;
+        Tuple params = Tuple.of(job.id(), job.attempts()).addLong(previousCursor).addLong(cursor)
+                .addInteger(rowsAffected).addDouble(seconds);
+        return client.preparedQuery(sql).execute(params).replaceWithVoid();
+    }
+
+    /** Halves a failed job's remaining range: it keeps [min, midpoint], a new pending job takes the rest. */
+    public Uni<Void> split(SqlClient client, BatchedJob job, long midpoint, int secondKeys) {
+        String sql = """
+                WITH second AS (
+                    INSERT INTO batched_background_migration_jobs (batched_background_migration_id, min_value, max_value,
+                        batch_size, sub_batch_size, pause_ms)
+                    VALUES ($2, $3 + 1, $4, $5, LEAST($7, $5), $8)
+                )
+                UPDATE batched_background_migration_jobs
+                SET max_value = $3, batch_size = $6, sub_batch_size = LEAST(sub_batch_size, $6), attempts = 0,
+                    updated_at = now()
+                WHERE id = $1
+                """;
+        // Like GitLab, the first half keeps what is left of the batch size: the keys it has done too.
+        return client.preparedQuery(sql).execute(Tuple.tuple(List.of(job.id(), job.migrationId(), midpoint,
+                job.maxValue(), Math.max(1, secondKeys), Math.max(1, job.batchSize() - secondKeys), job.subBatchSize(),
+                job.pauseMs())))
+                .replaceWithVoid();
+    }
+
+    /** Jobs pending or running whose row has not changed for {@code seconds}: their worker is hung. */
+    public Uni<List<BatchedJob>> stuck(SqlClient client, long seconds) {
+        return client.preparedQuery("SELECT " + COLUMNS + " FROM batched_background_migration_jobs"
+                        + " WHERE status IN (0, 1) AND updated_at < now() - $1 * interval '1 second'")
+                .execute(Tuple.of(seconds)).map(JobRepository::all);
+    }
+
+    /**
+     * Counts for GitLab's stop rules: jobs created since the migration started, failed ones among
+     * them, and over all jobs, those still to do and those failed for good.
+     */
+    public record Tally(long sinceStart, long failedSinceStart, long unfinished, long exhausted) {
+    }
+
+    public Uni<Tally> tally(SqlClient client, long migrationId, int maxAttempts) {
+        String sql = """
+                SELECT count(*) FILTER (WHERE j.created_at >= m.started_at) AS since_start,
+                       count(*) FILTER (WHERE j.created_at >= m.started_at AND j.status = 2) AS failed_since_start,
+                       count(*) FILTER (WHERE j.status IN (0, 1) OR (j.status = 2 AND j.attempts < $2)) AS unfinished,
+                       count(*) FILTER (WHERE j.status = 2 AND j.attempts >= $2) AS exhausted
+                FROM batched_background_migrations m
+                JOIN batched_background_migration_jobs j ON j.batched_background_migration_id = m.id
+                WHERE m.id = $1
+                """;
+        return client.preparedQuery(sql).execute(Tuple.of(migrationId, maxAttempts)).map(rows -> {
+            Row row = rows.iterator().next();
+            return new Tally(row.getLong("since_start"), row.getLong("failed_since_start"), row.getLong("unfinished"),
+                    row.getLong("exhausted"));
+        });
+    }
+
+    /** A job with its metrics and transition logs, as the jobs view shows it. */
+    public record JobDetail(BatchedJob job, String metricsJson, List<JobTransitionLog> logs) {
+    }
+
+    public record JobPage(List<JobDetail> jobs, long total) {
+    }
+
+    /** A page of a migration's jobs in id order, optionally of one status, each with its logs. */
+    public Uni<JobPage> page(SqlClient client, long migrationId, JobStatus status, int page, int perPage) {
+        String where = " WHERE batched_background_migration_id = $1 AND ($2::int IS NULL OR status = $2)";
+        Tuple filter = Tuple.of(migrationId, status == null ? null : (int) status.code());
+        return client.preparedQuery("SELECT count(*) FROM batched_background_migration_jobs" + where).execute(filter)
+                .map(rows -> rows.iterator().next().getLong(0))
+                .flatMap(total -> client.preparedQuery("SELECT " + COLUMNS + ", metrics::text AS metrics_json"
+                                + " FROM batched_background_migration_jobs" + where
+                                // In the order of the (migration, id) index, not the primary key's.
+                                + " ORDER BY batched_background_migration_id, id LIMIT $3 OFFSET $4")
+                        .execute(Tuple.of(migrationId, filter.getValue(1), perPage, (long) (page - 1) * perPage))
+                        .flatMap(rows -> {
+                            List<BatchedJob> jobs = new ArrayList<>();
+                            List<String> metrics = new ArrayList<>();
+                            rows.forEach(row -> {
+                                jobs.add(from(row));
+                                metrics.add(row.getString("metrics_json"));
+                            });
+                            return logs(client, jobs.stream().map(BatchedJob::id).toArray(Long[]::new)).map(logs -> {
+                                List<JobDetail> details = new ArrayList<>();
+                                for (int i = 0; i < jobs.size(); i++) {
+                                    long id = jobs.get(i).id();
+                                    details.add(new JobDetail(jobs.get(i), metrics.get(i),
+                                            logs.stream().filter(l -> l.jobId() == id).toList()));
+                                }
+                                return new JobPage(details, total);
+                            });
+                        }));
+    }
+
+    private Uni<List<JobTransitionLog>> logs(SqlClient client, Long[] jobIds) {
+        if (jobIds.length == 0) {
+            return Uni.createFrom().item(List.of());
+        }
+        return client.preparedQuery("SELECT batched_background_migration_job_id, previous_status, next_status,"
+                        + " exception_class, exception_message, created_at FROM batched_background_migration_job_transition_logs"
+                        + " WHERE batched_background_migration_job_id = ANY($1) ORDER BY id")
+                .execute(Tuple.of(jobIds)).map(rows -> {
+                    List<JobTransitionLog> logs = new ArrayList<>();
+                    rows.forEach(row -> logs.add(new JobTransitionLog(row.getLong(0), JobStatus.fromCode(row.getInteger(1)),
+                            JobStatus.fromCode(row.getInteger(2)), row.getString(3), row.getString(4),
+                            row.getOffsetDateTime(5))));
+                    return logs;
+                });
+    }
+
+    /** Seconds each of the newest {@code limit} succeeded jobs took, newest first. */
+    public Uni<List<Double>> recentDurations(SqlClient client, long migrationId, int limit) {
+        return client.preparedQuery("SELECT extract(epoch FROM finished_at - started_at)::float8 AS seconds"
+                        + " FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1 AND status = 3"
+                        + " ORDER BY id DESC LIMIT $2")
+                .execute(Tuple.of(migrationId, limit)).map(rows -> {
+                    List<Double> seconds = new ArrayList<>();
+                    rows.forEach(row -> seconds.add(row.getDouble("seconds")));
+                    return seconds;
+                });
+    }
+
+    static String truncate(String value, int max) {
+        if (value == null || value.length() <= max) {
+            return value;
+        }
+        return value.substring(0, max - 1) + "…";
+    }
+
+    private static Optional<BatchedJob> first(RowSet<Row> rows) {
+        return rows.iterator().hasNext() ? Optional.of(from(rows.iterator().next())) : Optional.empty();
+    }
+
+    private static List<BatchedJob> all(RowSet<Row> rows) {
+        List<BatchedJob> jobs = new ArrayList<>();
+        rows.forEach(row -> jobs.add(from(row)));
+        return jobs;
+    }
+
+    public static BatchedJob from(Row row) {
+        return new BatchedJob(row.getLong("id"), row.getLong("batched_background_migration_id"),
+                row.getLong("min_value"), row.getLong("max_value"), row.getInteger("batch_size"),
+                row.getInteger("sub_batch_size"), row.getInteger("pause_ms"), JobStatus.fromCode(row.getInteger("status")),
+                row.getInteger("attempts"), row.getLong("processed_until"), row.getOffsetDateTime("created_at"),
+                row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("started_at"),
+                row.getOffsetDateTime("finished_at"));
+    }
+}

@@ -1,0 +1,173 @@
+package dev.bbm.engine;
+
+import dev.bbm.db.CatalogRepository;
+import dev.bbm.db.JobRepository;
+import dev.bbm.db.MigrationRepository;
+import dev.bbm.db.MigrationRepository.Candidate;
+import dev.bbm.db.SettingsRepository;
+import dev.bbm.engine.health.DatabaseHealth;
+import dev.bbm.jobs.JobRegistry;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The scheduler's work at each tick: pick the executable migrations in queue order and start a
+ * worker for each that can take a {@link MigrationLease}; a worker keeps stepping its migration
+ * while it stays executable (at once when its interval is 0), then lets go. Replicas coordinate
+ * only through PostgreSQL, so any number of engines may share a database.
+ *
+ * <p>Every call is non-blocking: batches run on the reactive client, never on a thread of their own.
+ */
+public final class BatchedMigrationEngine {
+
+    private static final Logger LOG = Logger.getLogger(BatchedMigrationEngine.class);
+
+    /** How often the stuck-jobs backstop looks; it is a last resort, not a hot path. */
+    static final Duration STUCK_JOBS_CHECK_EVERY = Duration.ofSeconds(10);
+
+    private final Pool pool;
+    private final MigrationRepository migrations;
+    private final JobRepository jobs;
+    private final SettingsRepository settings;
+    private final BatchedMigrationRunner runner;
+    private final EngineConfig config;
+    private final EngineMetrics metrics;
+    private final Set<Long> running = ConcurrentHashMap.newKeySet();
+    /** The ones among them that take a slot (not finalizing). */
+    private final Set<Long> scheduled = ConcurrentHashMap.newKeySet();
+    /** When this engine last let a migration go because its lease time was up. */
+    private final java.util.Map<Long, Long> leaseEnded = new ConcurrentHashMap<>();
+    private final AtomicLong lastStuckCheck = new AtomicLong();
+    private volatile boolean stopped;
+
+    public BatchedMigrationEngine(Pool pool, MigrationRepository migrations, JobRepository jobs, CatalogRepository catalog,
+                                  SettingsRepository settings, JobRegistry registry, EngineConfig config, EngineMetrics metrics,
+                                  DatabaseHealth databaseHealth, Duration holdTime, Duration healthEvery) {
+        this.pool = pool;
+        this.metrics = metrics;
+        this.migrations = migrations;
+        this.jobs = jobs;
+        this.settings = settings;
+        this.config = config;
+        this.runner = new BatchedMigrationRunner(pool, migrations, jobs, catalog, registry, config, metrics,
+                databaseHealth, holdTime, healthEvery);
+    }
+
+    /** One tick: starts workers for executable migrations, and returns without waiting for them. */
+    public Uni<Void> tick() {
+        if (stopped) {
+            return Uni.createFrom().voidItem();
+        }
+        return recoverHungWorkers()
+                .flatMap(ignored -> migrations.snapshot(pool))
+                .invoke(snapshot -> metrics.snapshot(snapshot.byStatus(), snapshot.heldByIndicator()))
+                .flatMap(ignored -> settings.get(pool)).flatMap(current ->
+                migrations.executable(pool).invoke(candidates -> {
+                    for (Candidate candidate : candidates) {
+                        if (candidate.finalizing()) {
+                            // An operator asked for it: no switch, no slot, only its own table lock.
+                            if (running.add(candidate.id())) {
+                                work(candidate, 0);
+                            }
+                        } else if (current.executeOnSchedule() && scheduled.size() < current.maxRunningMigrations()
+                                && !justLetGo(candidate.id()) && running.add(candidate.id())) {
+                            scheduled.add(candidate.id());
+                            work(candidate, current.maxRunningMigrations());
+                        }
+                    }
+                }).replaceWithVoid()
+        ).onFailure().recoverWithItem(e -> {
+            LOG.warnf("Scheduler tick failed: %s", e.getMessage());
+            return null;
+        });
+    }
+
+    /**
+     * A migration whose lease ran out here a moment ago is left to the other replicas for one
+     * tick: otherwise the replica that had it usually takes it straight back.
+     */
+    private boolean justLetGo(long migrationId) {
+        Long at = leaseEnded.get(migrationId);
+        if (at != null && System.nanoTime() - at >= config.tickInterval().toNanos() * 3 / 2) {
+            // Past its tick: forget it, so the map holds only the migrations let go just now.
+            leaseEnded.remove(migrationId, at);
+            return false;
+        }
+        return at != null;
+    }
+
+    /** Migrations this engine is working on now. */
+    public Set<Long> running() {
+        return Set.copyOf(running);
+    }
+
+    /** No new batch starts; the running ones complete. */
+    public void stop() {
+        stopped = true;
+    }
+
+    /** @param slots how many migrations may run at once, 0 for one that needs no slot (finalizing) */
+    private void work(Candidate candidate, int slots) {
+        MigrationLease.tryAcquire(pool, candidate.id(), candidate.tableName(), slots, config.leaseKeepaliveSeconds())
+                .flatMap(lease -> lease.isEmpty() ? Uni.createFrom().voidItem()
+                        : stepWhileExecutable(candidate.id(), candidate.finalizing(),
+                                System.nanoTime() + config.maxLeaseTime().toNanos()).eventually(() -> lease.get().release()))
+                .eventually(() -> {
+                    running.remove(candidate.id());
+                    scheduled.remove(candidate.id());
+                })
+                .subscribe().with(ignored -> { }, e -> LOG.warnf(e, "Worker for migration %d stopped", candidate.id()));
+    }
+
+    /**
+     * Steps the migration again at once while it stays executable, the switch stays on (a
+     * finalizing migration ignores the switch) and the lease time lasts.
+     */
+    private Uni<Void> stepWhileExecutable(long migrationId, boolean finalizing, long leaseEnds) {
+        return settings.get(pool).flatMap(current -> {
+            if (System.nanoTime() > leaseEnds) {
+                leaseEnded.put(migrationId, System.nanoTime());
+                return Uni.createFrom().voidItem();
+            }
+            if (stopped || !(finalizing || current.executeOnSchedule())) {
+                return Uni.createFrom().voidItem();
+            }
+            return runner.step(migrationId).flatMap(step -> step == BatchedMigrationRunner.Step.CONTINUE
+                    ? stepWhileExecutable(migrationId, finalizing, leaseEnds) : Uni.createFrom().voidItem());
+        });
+    }
+
+    /**
+     * GitLab's STUCK_JOBS_TIMEOUT backstop, for a worker that is alive but hung: it still holds
+     * its migration's lock, so its session is terminated, which frees the lock; the next step
+     * then finds the job without a worker and retries it.
+     */
+    private Uni<Void> recoverHungWorkers() {
+        long now = System.nanoTime();
+        long last = lastStuckCheck.get();
+        if (last != 0 && now - last < STUCK_JOBS_CHECK_EVERY.toNanos() || !lastStuckCheck.compareAndSet(last, now)) {
+            return Uni.createFrom().voidItem();
+        }
+        return jobs.stuck(pool, config.stuckJobsTimeout().toSeconds())
+                .invoke(list -> LOG.debugf("Stuck-jobs check: %d jobs without an update for %s", list.size(),
+                        config.stuckJobsTimeout()))
+                .onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
+                .onItem().transformToUniAndConcatenate(job -> pool.preparedQuery("""
+                                SELECT pid, pg_terminate_backend(pid) AS terminated FROM pg_locks
+                                WHERE locktype = 'advisory' AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 2 AND granted
+                                  AND pid <> pg_backend_pid()
+                                """)
+                        .execute(Tuple.of((long) MigrationLease.MIGRATION_LOCKS, (long) MigrationLease.lockKey(job.migrationId())))
+                        .invoke(rows -> rows.forEach(row -> LOG.warnf(
+                                "Batch %d of migration %d has not moved for %s: terminated its worker's session (pid %d)",
+                                job.id(), job.migrationId(), config.stuckJobsTimeout(), row.getInteger("pid")))))
+                .collect().asList().replaceWithVoid();
+    }
+}

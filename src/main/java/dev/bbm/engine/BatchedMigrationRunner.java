@@ -1,0 +1,237 @@
+package dev.bbm.engine;
+
+import dev.bbm.db.CatalogRepository;
+import dev.bbm.db.JobRepository;
+import dev.bbm.db.MigrationRepository;
+import dev.bbm.db.TableInfo;
+import dev.bbm.jobs.BatchedMigrationJob;
+import dev.bbm.jobs.JobRegistry;
+import dev.bbm.migration.BatchedJob;
+import dev.bbm.migration.BatchedMigration;
+import dev.bbm.migration.JobStatus;
+import dev.bbm.migration.MigrationStatus;
+import dev.bbm.migration.MigrationTransition;
+import dev.bbm.engine.health.DatabaseHealth;
+import dev.bbm.engine.health.HealthSignal;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * One step of one migration (GitLab's {@code BatchedMigrationRunner#run_migration_job}): retry
+ * a batch that needs it or create the next one, run it, then apply the stop rules and finish or
+ * fail the migration. The caller holds the migration's {@link MigrationLease}.
+ */
+public final class BatchedMigrationRunner {
+
+    private static final Logger LOG = Logger.getLogger(BatchedMigrationRunner.class);
+
+    /** Whether the migration may take another step at once. */
+    public enum Step { CONTINUE, STOP }
+
+    private final Pool pool;
+    private final MigrationRepository migrations;
+    private final JobRepository jobs;
+    private final CatalogRepository catalog;
+    private final JobRegistry registry;
+    private final JobExecutor executor;
+    private final EngineConfig config;
+    private final BatchOptimizer.Settings optimizerSettings;
+    private final BatchOptimizer optimizer;
+    private final DatabaseHealth databaseHealth;
+    private final java.time.Duration holdTime;
+    private final java.time.Duration healthEvery;
+    private final java.util.Map<Long, Long> lastHealthCheck = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public BatchedMigrationRunner(Pool pool, MigrationRepository migrations, JobRepository jobs, CatalogRepository catalog,
+                                  JobRegistry registry, EngineConfig config, EngineMetrics metrics,
+                                  DatabaseHealth databaseHealth, java.time.Duration holdTime, java.time.Duration healthEvery) {
+        this.databaseHealth = databaseHealth;
+        this.healthEvery = healthEvery;
+        this.holdTime = holdTime;
+        this.pool = pool;
+        this.migrations = migrations;
+        this.jobs = jobs;
+        this.catalog = catalog;
+        this.registry = registry;
+        this.config = config;
+        this.executor = new JobExecutor(pool, jobs, config, metrics);
+        EngineConfig.Optimizer o = config.optimizer();
+        this.optimizerSettings = new BatchOptimizer.Settings(o.targetEfficiencyMin(), o.targetEfficiencyMax(),
+                o.maxMultiplier(), o.minBatchSize(), o.maxBatchSize(), o.numberOfJobs(), o.emaAlpha());
+        this.optimizer = new BatchOptimizer(optimizerSettings);
+    }
+
+    public Uni<Step> step(long migrationId) {
+        return migrations.findExecutable(pool, migrationId).flatMap(found -> found.isEmpty()
+                ? Uni.createFrom().item(Step.STOP)
+                : catalog.findTable(pool, found.get().tableName()).flatMap(table -> step(found.get(), table)));
+    }
+
+    private Uni<Step> step(BatchedMigration migration, Optional<TableInfo> table) {
+        Optional<BatchedMigrationJob> jobClass = registry.find(migration.jobClassName());
+        if (jobClass.isEmpty()) {
+            return failWithoutWork(migration, JobFailure.unknownJobClass(migration.jobClassName()));
+        }
+        if (table.isEmpty()) {
+            return failWithoutWork(migration, JobFailure.missingTable(migration.tableName()));
+        }
+        boolean checkHealth = !(migration.status() == MigrationStatus.FINALIZING && migration.finalizeIgnoringHealth())
+                // After a hold, always look again before going on.
+                && (migration.onHoldUntil() != null || healthDue(migration.id()));
+        Uni<Optional<HealthSignal.Stop>> health = checkHealth ? databaseHealth.evaluate(pool, migration)
+                : Uni.createFrom().item(Optional.empty());
+        return health.flatMap(stop -> {
+            if (stop.isPresent()) {
+                LOG.infof("Migration %d (%s) on hold for %s: %s: %s", migration.id(), migration.identifier(), holdTime,
+                        stop.get().indicator(), stop.get().reason());
+                return migrations.hold(pool, migration.id(), holdTime, stop.get().indicator(), stop.get().reason())
+                        .replaceWith(Step.STOP);
+            }
+            Uni<Void> released = migration.onHoldUntil() == null || !checkHealth ? Uni.createFrom().voidItem()
+                    : migrations.release(pool, migration.id());
+            return released.flatMap(ignored -> work(migration, jobClass.get(), table.get()));
+        });
+    }
+
+    /**
+     * Whether the indicators are due for this migration: at most once per evaluate-every, so that
+     * a migration with short batches does not query the server's statistics before each one.
+     */
+    private boolean healthDue(long migrationId) {
+        long now = System.nanoTime();
+        Long last = lastHealthCheck.get(migrationId);
+        if (last != null && now - last < healthEvery.toNanos()) {
+            return false;
+        }
+        lastHealthCheck.put(migrationId, now);
+        return true;
+    }
+
+    private Uni<Step> work(BatchedMigration migration, BatchedMigrationJob jobClass, TableInfo table) {
+        long estimate = Math.max(0, table.estimatedRows());
+        Uni<Void> started = migration.startedAt() != null && migration.totalTupleCount() != null
+                ? Uni.createFrom().voidItem() : migrations.markStarted(pool, migration.id(), estimate);
+        return started
+                .flatMap(ignored -> jobs.nextRetriable(pool, migration.id(), config.maxAttempts()))
+                .flatMap(retriable -> retriable.isPresent()
+                        ? retry(migration, retriable.get(), jobClass, table)
+                        : nextBatch(migration, jobClass, table));
+    }
+
+    /**
+     * A job left running belongs to a dead worker (this one holds the migration's lock): it is
+     * recorded as failed, then retried like any failed job while attempts remain.
+     */
+    private Uni<Step> retry(BatchedMigration migration, BatchedJob job, BatchedMigrationJob jobClass, TableInfo table) {
+        if (job.status() == JobStatus.RUNNING) {
+            LOG.infof("Recovering batch %d of migration %d whose worker is gone", job.id(), migration.id());
+            return executor.fail(migration, job, JobFailure.workerLost(), table)
+                    .flatMap(outcome -> outcome.job().attempts() < config.maxAttempts()
+                            ? executor.run(migration, outcome.job(), jobClass, table)
+                            : Uni.createFrom().item(outcome))
+                    .flatMap(outcome -> afterJob(migration, outcome));
+        }
+        return executor.run(migration, job, jobClass, table).flatMap(outcome -> afterJob(migration, outcome));
+    }
+
+    /** Creates the job for the next {@code batch_size} keys after the furthest job, and runs it. */
+    private Uni<Step> nextBatch(BatchedMigration migration, BatchedMigrationJob jobClass, TableInfo table) {
+        return jobs.furthest(pool, migration.id()).flatMap(furthest -> {
+            long start = furthest.map(j -> j.maxValue() + 1).orElse(migration.minValue());
+            if (start > migration.maxValue()) {
+                return finishIfDone(migration);
+            }
+            return PrimaryKeyBatchingStrategy.next(pool, table.qualifiedName(), migration.columnName(), start,
+                    migration.maxValue(), migration.batchSize()).flatMap(range -> {
+                        // The last batch reaches to max_value, so the jobs cover [min_value, max_value] exactly
+                        // (even when the keys ran out with a full batch: the rest is then a batch of none,
+                        // which still updates a row inserted there since).
+                        int keys = range.map(BatchRange::keys).orElse(0);
+                        long end = keys < migration.batchSize() ? migration.maxValue() : range.get().max();
+                        return jobs.insert(pool, migration.id(), start, end, keys,
+                                        Math.min(migration.subBatchSize(), migration.batchSize()), migration.pauseMs())
+                                .flatMap(job -> executor.run(migration, job, jobClass, table))
+                                .flatMap(outcome -> afterJob(migration, outcome));
+                    });
+        });
+    }
+
+    /** GitLab's stop rules after a job: too many failures fail the migration; the last batch finishes it. */
+    private Uni<Step> afterJob(BatchedMigration migration, JobExecutor.Outcome outcome) {
+        boolean last = outcome.job().maxValue() >= migration.maxValue();
+        if (outcome.succeeded() && !last) {
+            // The stop rules only act on a failure or at the end: spare the count of every job.
+            return optimize(migration).replaceWith(Step.CONTINUE);
+        }
+        return jobs.tally(pool, migration.id(), config.maxAttempts()).flatMap(tally -> {
+            if (outcome.failure().map(f -> f.kind() == JobFailure.Kind.PERMANENT).orElse(false)) {
+                LOG.warnf("Migration %d (%s) failed: %s", migration.id(), migration.identifier(),
+                        outcome.failure().get().message());
+                return migrations.complete(pool, migration.id(), MigrationTransition.FAIL).replaceWith(Step.STOP);
+            }
+            if (!outcome.succeeded() && tally.sinceStart() >= config.minimumJobs()
+                    && (double) tally.failedSinceStart() / tally.sinceStart() > config.maximumFailedRatio()) {
+                LOG.warnf("Migration %d (%s) failed: %d of its last %d batches failed", migration.id(),
+                        migration.identifier(), tally.failedSinceStart(), tally.sinceStart());
+                return migrations.complete(pool, migration.id(), MigrationTransition.FAIL).replaceWith(Step.STOP);
+            }
+            if (last) {
+                return finishIfDone(migration);
+            }
+            return Uni.createFrom().item(Step.CONTINUE);
+        });
+    }
+
+    /** GitLab's {@code optimize!} after a succeeded batch: resize toward the target efficiency. */
+    private Uni<Void> optimize(BatchedMigration migration) {
+        if (!config.optimizer().enabled() || !migration.optimize()) {
+            return Uni.createFrom().voidItem();
+        }
+        double target = migration.interval() > 0 ? migration.interval() : config.optimizer().targetBatchDuration().toMillis() / 1000.0;
+        return jobs.recentDurations(pool, migration.id(), optimizerSettings.numberOfJobs()).flatMap(durations -> {
+            var efficiency = optimizer.smoothedEfficiency(durations, target);
+            if (efficiency.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            var next = optimizer.nextBatchSize(migration.batchSize(), efficiency.getAsDouble(), migration.maxBatchSize());
+            if (next.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            int size = Math.max(next.getAsInt(), migration.subBatchSize());
+            LOG.debugf("Migration %d: efficiency %.2f, batch size %d -> %d", migration.id(), efficiency.getAsDouble(),
+                    migration.batchSize(), size);
+            return migrations.resizeBatches(pool, migration.id(), migration.batchSize(), size).replaceWithVoid();
+        });
+    }
+
+    /** No range left: finished when every job succeeded, failed when some ran out of attempts. */
+    private Uni<Step> finishIfDone(BatchedMigration migration) {
+        return jobs.tally(pool, migration.id(), config.maxAttempts()).flatMap(tally -> {
+            if (tally.unfinished() > 0) {
+                return Uni.createFrom().item(Step.CONTINUE);
+            }
+            MigrationTransition end = tally.exhausted() > 0 ? MigrationTransition.FAIL : MigrationTransition.FINISH;
+            return migrations.complete(pool, migration.id(), end).invoke(changed -> {
+                if (changed) {
+                    LOG.infof("Migration %d (%s) is %s", migration.id(), migration.identifier(), end.to().apiName());
+                }
+            }).replaceWith(Step.STOP);
+        });
+    }
+
+    /**
+     * The migration cannot run at all (its job class or table is gone): a failed job records why
+     * in the transition log, where operators look, and the migration fails.
+     */
+    private Uni<Step> failWithoutWork(BatchedMigration migration, JobFailure failure) {
+        return jobs.furthest(pool, migration.id()).flatMap(furthest -> {
+            // An empty range after every other job's, so it overlaps none.
+            long at = furthest.map(j -> j.maxValue() + 1).orElse(migration.minValue());
+            return jobs.insert(pool, migration.id(), at, at, 0, 1, 0);
+        }).flatMap(job -> executor.fail(migration, job, failure, null))
+                .flatMap(outcome -> migrations.complete(pool, migration.id(), MigrationTransition.FAIL))
+                .replaceWith(Step.STOP);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.bbm.engine;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The right to run one migration's next batch, held as PostgreSQL session advisory locks on a
+ * connection of its own: a slot among the {@code database_max_running_batched_background_migrations},
+ * the migration's table (one migration per table at a time) and the migration itself.
+ *
+ * <p>Nothing is kept in memory: when the worker's session ends (process killed, network cut) the
+ * locks vanish with it, and another worker takes over at once. The locks hold no transaction
+ * open, so they cost VACUUM nothing.
+ */
+public final class MigrationLease {
+
+    private static final Logger LOG = Logger.getLogger(MigrationLease.class);
+
+    /** Advisory-lock namespaces (the first key of the two-key form): "bbm" followed by a kind. */
+    static final int MIGRATION_LOCKS = 0x62626D01;
+    static final int TABLE_LOCKS = 0x62626D02;
+    static final int SLOT_LOCKS = 0x62626D03;
+
+    private final SqlConnection connection;
+    private final long migrationId;
+
+    private MigrationLease(SqlConnection connection, long migrationId) {
+        this.connection = connection;
+        this.migrationId = migrationId;
+    }
+
+    /**
+     * Takes a slot (unless {@code slots} is 0), the table and the migration, all or nothing.
+     *
+     * @return the lease, or empty when a lock is held elsewhere or no slot is free
+     */
+    public static Uni<Optional<MigrationLease>> tryAcquire(Pool pool, long migrationId, String tableName, int slots,
+                                                           int keepaliveSeconds) {
+        // One statement: the slot is the first free one (none needed when slots is 0), then the
+        // table; whatever was taken is released below when a later lock fails.
+        String sql = """
+                WITH slot AS (
+                    SELECT s FROM generate_series(0, $1 - 1) s WHERE pg_try_advisory_lock($2, s) LIMIT 1
+                )
+                SELECT ($1 = 0 OR EXISTS (SELECT 1 FROM slot)) AND pg_try_advisory_lock($3, hashtext($4)) AS table_locked
+                """;
+        return pool.getConnection().flatMap(connection -> connection
+                .query("SET tcp_keepalives_idle = " + keepaliveSeconds + "; SET tcp_keepalives_interval = "
+                        + Math.max(1, keepaliveSeconds / 2) + "; SET tcp_keepalives_count = 3").execute()
+                .flatMap(ignored -> connection.preparedQuery(sql)
+                        .execute(Tuple.of(slots, SLOT_LOCKS, TABLE_LOCKS, tableName)))
+                .flatMap(rows -> {
+                    var row = rows.iterator().next();
+                    if (!Boolean.TRUE.equals(row.getBoolean("table_locked"))) {
+                        return Uni.createFrom().item(false);
+                    }
+                    return connection.preparedQuery("SELECT pg_try_advisory_lock($1, $2::int) AS locked")
+                            .execute(Tuple.of(MIGRATION_LOCKS, lockKey(migrationId)))
+                            .map(r -> r.iterator().next().getBoolean("locked"));
+                })
+                .flatMap(locked -> locked
+                        ? Uni.createFrom().item(Optional.of(new MigrationLease(connection, migrationId)))
+                        : releaseAll(connection).replaceWith(Optional.<MigrationLease>empty()))
+                .onFailure().call(() -> closeQuietly(connection)));
+    }
+
+    /** The second key of a migration's lock, as it appears in {@code pg_locks.objid}. */
+    static int lockKey(long migrationId) {
+        return (int) (migrationId % Integer.MAX_VALUE);
+    }
+
+    public long migrationId() {
+        return migrationId;
+    }
+
+    /** Gives every lock back and returns the connection to the pool. */
+    public Uni<Void> release() {
+        return releaseAll(connection);
+    }
+
+    private static Uni<Void> releaseAll(SqlConnection connection) {
+        return connection.query("SELECT pg_advisory_unlock_all()").execute()
+                .onFailure().invoke(e -> LOG.debugf("Could not release advisory locks: %s", e.getMessage()))
+                .onItemOrFailure().transformToUni((ok, failure) -> closeQuietly(connection));
+    }
+
+    private static Uni<Void> closeQuietly(SqlConnection connection) {
+        return connection.close().onFailure().recoverWithNull();
+    }
+}

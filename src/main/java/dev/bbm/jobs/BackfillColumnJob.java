@@ -1,0 +1,60 @@
+package dev.bbm.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bbm.db.Identifiers;
+import dev.bbm.db.TableInfo;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sets columns to constants where they are NULL, {@code [["status"], [0]]}. The constants are
+ * bound parameters, cast to the column's type by PostgreSQL.
+ */
+@ApplicationScoped
+public class BackfillColumnJob implements BatchedMigrationJob {
+
+    public static final String NAME = "BackfillColumnJob";
+    private static final String EXAMPLE = "[[\"status\"], [0]]";
+
+    @Override
+    public String jobClassName() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> validateArguments(JsonNode arguments, TableInfo table, String batchColumn) {
+        List<String> problems = ColumnValueArguments.checkShape(arguments, EXAMPLE);
+        if (!problems.isEmpty()) {
+            return problems;
+        }
+        List<String> all = new ArrayList<>(ColumnValueArguments.checkColumns(arguments.get(0), table, batchColumn, "column", true));
+        all.addAll(ColumnValueArguments.checkValues(arguments.get(1)));
+        return all;
+    }
+
+    @Override
+    public Uni<Integer> performSubBatch(SqlClient client, SubBatch subBatch) {
+        JsonNode columns = subBatch.arguments().get(0);
+        JsonNode values = subBatch.arguments().get(1);
+        List<String> assignments = new ArrayList<>();
+        List<String> anyNull = new ArrayList<>();
+        Tuple params = Tuple.of(subBatch.from(), subBatch.to());
+        for (int i = 0; i < columns.size(); i++) {
+            String column = columns.get(i).asText();
+            String quoted = Identifiers.quote(column);
+            String type = subBatch.table().columnType(column).orElseThrow();
+            params.addString(values.get(i).asText());
+            // COALESCE keeps a column that is already set when another one of the row is NULL.
+            assignments.add(quoted + " = COALESCE(" + quoted + ", $" + params.size() + "::text::" + type + ")");
+            anyNull.add(quoted + " IS NULL");
+        }
+        String sql = "UPDATE " + subBatch.table().qualifiedName() + " SET " + String.join(", ", assignments)
+                + " WHERE " + Identifiers.quote(subBatch.batchColumn()) + " BETWEEN $1 AND $2"
+                + " AND (" + String.join(" OR ", anyNull) + ")";
+        return client.preparedQuery(sql).execute(params).map(rows -> rows.rowCount());
+    }
+}

@@ -1,0 +1,63 @@
+package dev.bbm.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bbm.db.Identifiers;
+import dev.bbm.db.TableInfo;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code [[column, …], [value, …]]} shape shared by the built-in job classes: a list of
+ * columns and a list of the same length, of columns ({@link #columnsToColumns}) or of constant
+ * values ({@link #columnsToValues}).
+ */
+final class ColumnValueArguments {
+
+    private ColumnValueArguments() {
+    }
+
+    /** Problems with the outer shape: two arrays of equal, non-zero length. */
+    static List<String> checkShape(JsonNode arguments, String example) {
+        if (arguments == null || !arguments.isArray() || arguments.size() != 2
+                || !arguments.get(0).isArray() || !arguments.get(1).isArray()) {
+            return List.of("must be two arrays of equal length, for example " + example);
+        }
+        if (arguments.get(0).isEmpty() || arguments.get(0).size() != arguments.get(1).size()) {
+            return List.of("must be two non-empty arrays of equal length, for example " + example);
+        }
+        return List.of();
+    }
+
+    /** Problems with an array of columns: each must exist, and a changed one must not be the batching column. */
+    static List<String> checkColumns(JsonNode columns, TableInfo table, String batchColumn, String role,
+            boolean changesColumn) {
+        List<String> problems = new ArrayList<>();
+        for (JsonNode column : columns) {
+            if (!column.isTextual() || !Identifiers.isPlain(column.asText())) {
+                problems.add(role + " " + column + " is not a plain SQL identifier");
+            } else if (table.columnType(column.asText()).isEmpty()) {
+                problems.add(role + " '" + column.asText() + "' does not exist in table '" + table.name() + "'");
+            } else if (changesColumn && column.asText().equals(batchColumn)) {
+                problems.add(role + " '" + column.asText() + "' is the batching column and cannot be changed");
+            }
+        }
+        return problems;
+    }
+
+    /** Problems with the second array when it holds constants: scalars, never null. */
+    static List<String> checkValues(JsonNode values) {
+        List<String> problems = new ArrayList<>();
+        for (JsonNode value : values) {
+            if (!value.isValueNode() || value.isNull()) {
+                problems.add("value " + value + " must be a string, number or boolean");
+            }
+        }
+        return problems;
+    }
+
+    static List<String> columns(JsonNode array) {
+        List<String> names = new ArrayList<>();
+        array.forEach(node -> names.add(node.asText()));
+        return names;
+    }
+}

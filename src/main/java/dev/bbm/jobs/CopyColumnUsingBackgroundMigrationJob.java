@@ -1,0 +1,52 @@
+package dev.bbm.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bbm.db.Identifiers;
+import dev.bbm.db.TableInfo;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * GitLab's integer-to-bigint helper: copies each source column into its target column,
+ * {@code [["event_id"], ["event_id_convert_to_bigint"]]}. Copying again is harmless.
+ */
+@ApplicationScoped
+public class CopyColumnUsingBackgroundMigrationJob implements BatchedMigrationJob {
+
+    public static final String NAME = "CopyColumnUsingBackgroundMigrationJob";
+    private static final String EXAMPLE = "[[\"id\"], [\"id_convert_to_bigint\"]]";
+
+    @Override
+    public String jobClassName() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> validateArguments(JsonNode arguments, TableInfo table, String batchColumn) {
+        List<String> problems = ColumnValueArguments.checkShape(arguments, EXAMPLE);
+        if (!problems.isEmpty()) {
+            return problems;
+        }
+        List<String> all = new ArrayList<>(ColumnValueArguments.checkColumns(arguments.get(0), table, batchColumn, "source column", false));
+        all.addAll(ColumnValueArguments.checkColumns(arguments.get(1), table, batchColumn, "target column", true));
+        return all;
+    }
+
+    @Override
+    public Uni<Integer> performSubBatch(SqlClient client, SubBatch subBatch) {
+        List<String> sources = ColumnValueArguments.columns(subBatch.arguments().get(0));
+        List<String> targets = ColumnValueArguments.columns(subBatch.arguments().get(1));
+        String assignments = java.util.stream.IntStream.range(0, sources.size())
+                .mapToObj(i -> Identifiers.quote(targets.get(i)) + " = " + Identifiers.quote(sources.get(i)))
+                .collect(Collectors.joining(", "));
+        String key = Identifiers.quote(subBatch.batchColumn());
+        String sql = "UPDATE " + subBatch.table().qualifiedName() + " SET " + assignments
+                + " WHERE " + key + " BETWEEN $1 AND $2";
+        return client.preparedQuery(sql).execute(Tuple.of(subBatch.from(), subBatch.to())).map(rows -> rows.rowCount());
+    }
+}

@@ -1,0 +1,56 @@
+package dev.bbm.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bbm.db.Identifiers;
+import dev.bbm.db.TableInfo;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Deletes the rows of the batch where every named column equals its value,
+ * {@code [["state"], ["archived"]]}: a condition of columns and bound values, never free SQL.
+ */
+@ApplicationScoped
+public class DeleteRowsJob implements BatchedMigrationJob {
+
+    public static final String NAME = "DeleteRowsJob";
+    private static final String EXAMPLE = "[[\"state\"], [\"archived\"]]";
+
+    @Override
+    public String jobClassName() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> validateArguments(JsonNode arguments, TableInfo table, String batchColumn) {
+        List<String> problems = ColumnValueArguments.checkShape(arguments, EXAMPLE);
+        if (!problems.isEmpty()) {
+            return problems;
+        }
+        List<String> all = new ArrayList<>(ColumnValueArguments.checkColumns(arguments.get(0), table, batchColumn, "condition column", false));
+        all.addAll(ColumnValueArguments.checkValues(arguments.get(1)));
+        return all;
+    }
+
+    @Override
+    public Uni<Integer> performSubBatch(SqlClient client, SubBatch subBatch) {
+        JsonNode columns = subBatch.arguments().get(0);
+        JsonNode values = subBatch.arguments().get(1);
+        List<String> conditions = new ArrayList<>();
+        Tuple params = Tuple.of(subBatch.from(), subBatch.to());
+        for (int i = 0; i < columns.size(); i++) {
+            String column = columns.get(i).asText();
+            String type = subBatch.table().columnType(column).orElseThrow();
+            params.addString(values.get(i).asText());
+            conditions.add(Identifiers.quote(column) + " = $" + params.size() + "::text::" + type);
+        }
+        String sql = "DELETE FROM " + subBatch.table().qualifiedName()
+                + " WHERE " + Identifiers.quote(subBatch.batchColumn()) + " BETWEEN $1 AND $2"
+                + " AND " + String.join(" AND ", conditions);
+        return client.preparedQuery(sql).execute(params).map(rows -> rows.rowCount());
+    }
+}

@@ -1,0 +1,111 @@
+package dev.bbm.metrics;
+
+import dev.bbm.engine.EngineMetrics;
+import dev.bbm.migration.BatchedJob;
+import dev.bbm.migration.BatchedMigration;
+import dev.bbm.migration.MigrationStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * GitLab's batched-migration metrics at {@code /q/metrics}, labelled {@code migration_id} and
+ * {@code migration_identifier} ({@code Job/table.column}).
+ */
+@ApplicationScoped
+public class MicrometerEngineMetrics implements EngineMetrics {
+
+    private final MeterRegistry registry;
+    /** By id and identifier: an id names one migration for good, but tests reset the sequence. */
+    private final Map<String, MigrationMeters> meters = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> byStatus = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> held = new ConcurrentHashMap<>();
+
+    public MicrometerEngineMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (MigrationStatus status : MigrationStatus.values()) {
+            byStatus.put(status.apiName(), gauge("batched_migrations", Tags.of("status", status.apiName()),
+                    "Batched background migrations per status"));
+        }
+    }
+
+    /** The gauges and counters of one migration; doubles are kept as raw long bits for the gauges. */
+    private final class MigrationMeters {
+        final AtomicLong batchSize;
+        final AtomicLong subBatchSize;
+        final AtomicLong interval;
+        final AtomicLong durationMillis;
+        final AtomicLong totalTuples;
+        final AtomicLong lastUpdateEpoch;
+        final Counter migratedTuples;
+        final Counter updatedTuples;
+        final Timer queryDuration;
+
+        MigrationMeters(BatchedMigration m) {
+            Tags tags = Tags.of("migration_id", String.valueOf(m.id()),
+                    "migration_identifier", m.jobClassName() + "/" + m.tableName() + "." + m.columnName());
+            batchSize = gauge("batched_migration_job_batch_size", tags, "Batch size of the last batch");
+            subBatchSize = gauge("batched_migration_job_sub_batch_size", tags, "Sub-batch size of the last batch");
+            interval = gauge("batched_migration_job_interval_seconds", tags, "Interval between batches");
+            durationMillis = new AtomicLong();
+            Gauge.builder("batched_migration_job_duration_seconds", durationMillis, v -> v.get() / 1000.0).tags(tags)
+                    .description("Duration of the last batch").register(registry);
+            totalTuples = gauge("batched_migration_total_tuple_count", tags, "Estimated rows of the table");
+            lastUpdateEpoch = gauge("batched_migration_last_update_time_seconds", tags, "When the last batch ended (epoch)");
+            migratedTuples = Counter.builder("batched_migration_migrated_tuples").tags(tags)
+                    .description("Rows covered by succeeded batches").register(registry);
+            updatedTuples = Counter.builder("batched_migration_job_updated_tuples").tags(tags)
+                    .description("Rows changed by batches").register(registry);
+            queryDuration = Timer.builder("batched_migration_job_query_duration").tags(tags)
+                    .description("Duration of each sub-batch statement").publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(1))
+                    .register(registry);
+        }
+    }
+
+    private AtomicLong gauge(String name, Tags tags, String description) {
+        AtomicLong value = new AtomicLong();
+        Gauge.builder(name, value, AtomicLong::get).tags(tags).description(description).register(registry);
+        return value;
+    }
+
+    private MigrationMeters of(BatchedMigration migration) {
+        return meters.computeIfAbsent(migration.id() + " " + migration.identifier(), key -> new MigrationMeters(migration));
+    }
+
+    @Override
+    public void subBatch(BatchedMigration migration, double seconds, int rows) {
+        MigrationMeters m = of(migration);
+        m.queryDuration.record(Duration.ofNanos((long) (seconds * 1e9)));
+        m.updatedTuples.increment(rows);
+    }
+
+    @Override
+    public void jobFinished(BatchedMigration migration, BatchedJob job, boolean succeeded, double seconds) {
+        MigrationMeters m = of(migration);
+        m.batchSize.set(job.batchSize());
+        m.subBatchSize.set(job.subBatchSize());
+        m.interval.set(migration.interval());
+        m.durationMillis.set(Math.round(seconds * 1000));
+        m.totalTuples.set(migration.totalTupleCount() == null ? 0 : migration.totalTupleCount());
+        m.lastUpdateEpoch.set(System.currentTimeMillis() / 1000);
+        if (succeeded) {
+            m.migratedTuples.increment(job.batchSize());
+        }
+    }
+
+    @Override
+    public void snapshot(Map<String, Long> statuses, Map<String, Long> heldByIndicator) {
+        byStatus.forEach((status, value) -> value.set(statuses.getOrDefault(status, 0L)));
+        heldByIndicator.forEach((indicator, count) -> held.computeIfAbsent(indicator, name ->
+                gauge("batched_migration_held", Tags.of("indicator", name), "Migrations on hold, by health indicator")));
+        held.forEach((indicator, value) -> value.set(heldByIndicator.getOrDefault(indicator, 0L)));
+    }
+}

@@ -1,0 +1,184 @@
+package dev.bbm.service;
+
+import dev.bbm.api.error.ApiException;
+import dev.bbm.db.CatalogRepository;
+import dev.bbm.db.JobRepository;
+import dev.bbm.db.MigrationRepository;
+import dev.bbm.db.MigrationRepository.MigrationRow;
+import dev.bbm.engine.JobSplitter;
+import dev.bbm.migration.BatchedMigration;
+import dev.bbm.migration.MigrationConfiguration;
+import dev.bbm.migration.MigrationStatus;
+import dev.bbm.migration.MigrationTransition;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * What operators do to a migration (GitLab's admin actions and rake tasks). Each action is one
+ * conditional status change through {@link MigrationTransition}, so concurrent actions end in a
+ * valid state and an action the status does not allow is refused, never half done.
+ */
+@ApplicationScoped
+public class MigrationActionService {
+
+    private static final Logger LOG = Logger.getLogger(MigrationActionService.class);
+    /** Exception classes of the timeouts after which GitLab's retry splits a batch. */
+    static final Set<String> TIMEOUTS = Set.of("StatementTimeout", "LockTimeout", "QueryCanceled");
+    static final Duration POLL = Duration.ofMillis(200);
+
+    private final Pool pool;
+    private final MigrationRepository migrations;
+    private final JobRepository jobs;
+    private final CatalogRepository catalog;
+    private final MigrationService queries;
+
+    public MigrationActionService(Pool pool, MigrationRepository migrations, JobRepository jobs, CatalogRepository catalog,
+                                  MigrationService queries) {
+        this.pool = pool;
+        this.migrations = migrations;
+        this.jobs = jobs;
+        this.catalog = catalog;
+        this.queries = queries;
+    }
+
+    public Uni<MigrationRow> pause(long id) {
+        return move(pool, id, MigrationTransition.PAUSE, "").flatMap(ignored -> queries.get(id));
+    }
+
+    public Uni<MigrationRow> resume(long id) {
+        return move(pool, id, MigrationTransition.RESUME, "").flatMap(ignored -> queries.get(id));
+    }
+
+    /**
+     * Failed batches get fresh attempts (those that timed out are split in halves, as GitLab
+     * does) and the migration runs again; the failed-ratio rule counts anew from now.
+     */
+    public Uni<MigrationRow> retry(long id) {
+        return pool.withTransaction(tx -> move(tx, id, MigrationTransition.RETRY, "started_at = now()")
+                        .flatMap(ignored -> migrations.find(tx, id))
+                        .flatMap(migration -> splitTimedOutJobs(tx, migration.orElseThrow()))
+                        .flatMap(ignored -> tx.preparedQuery("UPDATE batched_background_migration_jobs SET attempts = 0,"
+                                + " updated_at = now() WHERE batched_background_migration_id = $1 AND status = 2")
+                                .execute(Tuple.of(id))))
+                .flatMap(ignored -> queries.get(id));
+    }
+
+    /**
+     * Runs every remaining batch now, ignoring the interval and the global switch (and the
+     * health holds when {@code force}); blocked batches get fresh attempts.
+     */
+    public Uni<MigrationRow> finalize(long id, boolean force) {
+        return pool.withTransaction(tx -> move(tx, id, MigrationTransition.FINALIZE, "finalize_ignoring_health = " + force)
+                        .flatMap(ignored -> tx.preparedQuery("UPDATE batched_background_migration_jobs SET attempts = 0,"
+                                + " updated_at = now() WHERE batched_background_migration_id = $1 AND status = 2")
+                                .execute(Tuple.of(id))))
+                .flatMap(ignored -> queries.get(id));
+    }
+
+    /** Finalizes unless the migration is finished already (finalize on a done migration is a no-op). */
+    public Uni<MigrationRow> finalizeUnlessDone(long id, boolean force) {
+        return queries.get(id).flatMap(row -> row.migration().status().isDone()
+                ? Uni.createFrom().item(row) : finalize(id, force));
+    }
+
+    /**
+     * Marks the migration finished without running what is left: every unfinished batch is
+     * recorded as succeeded, and the range no batch covered yet gets one, each with a transition
+     * log naming who did it. It can lose data; the caller has confirmed.
+     */
+    public Uni<MigrationRow> markFinished(long id, String actor) {
+        String note = "Marked finished without running the batch, by " + actor + " at " + Instant.now();
+        return pool.withTransaction(tx -> move(tx, id, MigrationTransition.MARK_FINISHED, "finished_at = now()")
+                        .flatMap(ignored -> migrations.find(tx, id))
+                        .flatMap(migration -> jobs.furthest(tx, id).flatMap(furthest -> {
+                            long from = furthest.map(j -> j.maxValue() + 1).orElse(migration.orElseThrow().minValue());
+                            long to = migration.orElseThrow().maxValue();
+                            return from > to ? Uni.createFrom().voidItem()
+                                    : jobs.insert(tx, id, from, to, 0, 1, 0).replaceWithVoid();
+                        }))
+                        .flatMap(ignored -> tx.preparedQuery("""
+                                WITH marked AS (
+                                    UPDATE batched_background_migration_jobs j SET status = 3, finished_at = now(), updated_at = now()
+                                    FROM batched_background_migration_jobs old
+                                    WHERE j.id = old.id AND j.batched_background_migration_id = $1 AND j.status <> 3
+                                    RETURNING j.id, old.status AS previous_status)
+                                INSERT INTO batched_background_migration_job_transition_logs
+                                    (batched_background_migration_job_id, previous_status, next_status, exception_class, exception_message)
+                                SELECT id, previous_status, 3, 'MarkedFinished', $2 FROM marked
+                                """).execute(Tuple.of(id, note))))
+                .invoke(() -> LOG.warnf("Migration %d marked finished by %s without running its remaining batches", id, actor))
+                .flatMap(ignored -> queries.get(id));
+    }
+
+    /** The outcome of {@link #ensureFinished}: the migration, and whether it is finished. */
+    public record Ensured(MigrationRow migration, boolean finished) {
+    }
+
+    /**
+     * GitLab's {@code ensure_batched_background_migration_is_finished}: a finished migration
+     * becomes finalized; with {@code finalize} an unfinished one is finalized first and this
+     * answers once it is done.
+     */
+    public Uni<Ensured> ensureFinished(MigrationConfiguration configuration, boolean finalize, Duration timeout) {
+        return migrations.findByConfiguration(pool, configuration).flatMap(found -> {
+            MigrationRow row = found.orElseThrow(() -> ApiException.notFound(
+                    "There is no batched background migration with this configuration: " + configuration + "."));
+            long id = row.migration().id();
+            Uni<MigrationRow> settled = row.migration().status().isDone() || !finalize
+                    ? Uni.createFrom().item(row)
+                    : finalize(id, false).flatMap(ignored -> awaitSettled(id, timeout));
+            return settled.flatMap(current -> current.migration().status().isDone()
+                    ? migrations.transition(pool, id, MigrationTransition.ENSURE_FINISHED, "")
+                            .flatMap(ignored -> queries.get(id)).map(done -> new Ensured(done, true))
+                    : Uni.createFrom().item(new Ensured(current, false)));
+        });
+    }
+
+    public Uni<MigrationRow> findByConfiguration(MigrationConfiguration configuration) {
+        return migrations.findByConfiguration(pool, configuration).map(found -> found.orElseThrow(() -> ApiException.notFound(
+                "There is no batched background migration with this configuration: " + configuration + ".")));
+    }
+
+    /** Waits, without holding a thread, until the migration is no longer finalizing, or the timeout. */
+    public Uni<MigrationRow> awaitSettled(long id, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        return Multi.createBy().repeating().uni(() -> queries.get(id)).withDelay(POLL)
+                .whilst(row -> row.migration().status() == MigrationStatus.FINALIZING && Instant.now().isBefore(deadline))
+                .collect().last();
+    }
+
+    /** Applies a transition, or explains why not: 404 for no such migration, 422 for a status that forbids it. */
+    private Uni<Void> move(SqlClient client, long id, MigrationTransition transition, String setClause) {
+        return migrations.transition(client, id, transition, setClause).flatMap(moved -> moved
+                ? Uni.createFrom().voidItem()
+                : migrations.find(client, id).map(found -> {
+                    BatchedMigration migration = found.orElseThrow(() -> ApiException.notFound(
+                            "There is no batched background migration with id " + id + "."));
+                    throw ApiException.unprocessable(transition.refusal() + " Migration " + id + " is '"
+                            + migration.status().apiName() + "'.");
+                }));
+    }
+
+    private Uni<Void> splitTimedOutJobs(SqlClient tx, BatchedMigration migration) {
+        return catalog.findTable(tx, migration.tableName()).flatMap(table -> table.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : tx.preparedQuery("""
+                        SELECT j.* FROM batched_background_migration_jobs j
+                        WHERE j.batched_background_migration_id = $1 AND j.status = 2
+                          AND (SELECT l.exception_class FROM batched_background_migration_job_transition_logs l
+                               WHERE l.batched_background_migration_job_id = j.id ORDER BY l.id DESC LIMIT 1) = ANY($2)
+                        """).execute(Tuple.of(migration.id(), TIMEOUTS.toArray(String[]::new)))
+                        .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
+                        .onItem().transformToUniAndConcatenate(row ->
+                                JobSplitter.split(tx, jobs, migration, JobRepository.from(row), table.get()))
+                        .collect().asList().replaceWithVoid());
+    }
+}

@@ -1,0 +1,172 @@
+package dev.bbm.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.bbm.api.QueueMigrationRequest;
+import dev.bbm.api.error.ApiException;
+import dev.bbm.api.error.Problem.FieldError;
+import dev.bbm.db.CatalogRepository;
+import dev.bbm.db.MigrationRepository;
+import dev.bbm.db.MigrationRepository.MigrationRow;
+import dev.bbm.db.MigrationRepository.NewMigration;
+import dev.bbm.db.TableInfo;
+import dev.bbm.jobs.BatchedMigrationJob;
+import dev.bbm.jobs.JobRegistry;
+import dev.bbm.migration.MigrationConfiguration;
+import dev.bbm.migration.MigrationStatus;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Queueing and reading migrations: the use cases behind the API. */
+@ApplicationScoped
+public class MigrationService {
+
+    /** GitLab's defaults for {@code queue_batched_background_migration}. */
+    public static final int DEFAULT_BATCH_SIZE = 1000;
+    public static final int DEFAULT_SUB_BATCH_SIZE = 100;
+    public static final int DEFAULT_INTERVAL_SECONDS = 120;
+    public static final int DEFAULT_PAUSE_MS = 100;
+
+    /** bbm's bookkeeping: a migration of these could destroy the record of every migration. */
+    static final java.util.Set<String> BBM_TABLES = java.util.Set.of("batched_background_migrations",
+            "batched_background_migration_jobs", "batched_background_migration_job_transition_logs",
+            "background_migration_jobs", "bbm_application_settings", "bbm_schema_history");
+
+    /** A queue request's outcome: the migration, and whether this request created it. */
+    public record Queued(MigrationRow migration, boolean created) {
+    }
+
+    private final Pool pool;
+    private final MigrationRepository migrations;
+    private final CatalogRepository catalog;
+    private final JobRegistry registry;
+    private final dev.bbm.db.JobRepository jobRepository;
+
+    public MigrationService(Pool pool, MigrationRepository migrations, CatalogRepository catalog, JobRegistry registry,
+                            dev.bbm.db.JobRepository jobRepository) {
+        this.pool = pool;
+        this.jobRepository = jobRepository;
+        this.migrations = migrations;
+        this.catalog = catalog;
+        this.registry = registry;
+    }
+
+    public Uni<MigrationRow> get(long id) {
+        return migrations.findById(pool, id).map(found -> found.orElseThrow(
+                () -> ApiException.notFound("There is no batched background migration with id " + id + ".")));
+    }
+
+    /** A page of the migration's jobs with their transition logs; 404 for an unknown migration. */
+    public Uni<dev.bbm.db.JobRepository.JobPage> jobs(long id, dev.bbm.migration.JobStatus status, int page, int perPage) {
+        return migrations.find(pool, id).flatMap(found -> {
+            if (found.isEmpty()) {
+                throw ApiException.notFound("There is no batched background migration with id " + id + ".");
+            }
+            return jobRepository.page(pool, id, status, page, perPage);
+        });
+    }
+
+    public Uni<MigrationRepository.Page> list(MigrationRepository.Filter filter, int page, int perPage) {
+        return migrations.list(pool, filter, page, perPage);
+    }
+
+    /**
+     * Queues a migration after checking everything (job class, table, columns, arguments, ranges);
+     * nothing is written unless all checks pass. Queueing the same configuration again returns
+     * the existing migration.
+     */
+    public Uni<Queued> queue(QueueMigrationRequest request) {
+        if (request == null) {
+            throw ApiException.badRequest("The request body must be a JSON object describing the migration, see /q/openapi.");
+        }
+        List<FieldError> errors = QueueValidator.check(request, registry);
+        if (!errors.isEmpty()) {
+            throw ApiException.validation(errors);
+        }
+        long minValue = request.minValue() == null ? 1 : request.minValue();
+        int batchSize = request.batchSize() == null ? DEFAULT_BATCH_SIZE : request.batchSize();
+        int subBatchSize = request.subBatchSize() == null ? Math.min(DEFAULT_SUB_BATCH_SIZE, batchSize) : request.subBatchSize();
+        errors = QueueValidator.checkTogether(minValue, request.maxValue(), batchSize, subBatchSize, request.maxBatchSize());
+        if (!errors.isEmpty()) {
+            throw ApiException.validation(errors);
+        }
+        BatchedMigrationJob job = registry.find(request.jobClassName()).orElseThrow();
+        JsonNode arguments = request.jobArguments() == null ? JsonNodeFactory.instance.arrayNode() : request.jobArguments();
+        MigrationConfiguration configuration = new MigrationConfiguration(request.jobClassName(), request.tableName(),
+                request.columnName(), arguments);
+        return migrations.findByConfiguration(pool, configuration).flatMap(existing -> existing.isPresent()
+                ? Uni.createFrom().item(new Queued(existing.get(), false))
+                : catalog.findTable(pool, request.tableName())
+                        .flatMap(table -> checkAgainstTable(request, job, arguments, table))
+                        .flatMap(table -> insert(request, configuration, table)));
+    }
+
+    private Uni<TableInfo> checkAgainstTable(QueueMigrationRequest request, BatchedMigrationJob job, JsonNode arguments,
+                                             Optional<TableInfo> found) {
+        if (found.isEmpty()) {
+            throw ApiException.validation(List.of(new FieldError("table_name",
+                    "table '" + request.tableName() + "' does not exist")));
+        }
+        TableInfo table = found.get();
+        if (table.schema().startsWith("pg_") || table.schema().equals("information_schema")) {
+            throw ApiException.validation(List.of(new FieldError("table_name",
+                    "'" + request.tableName() + "' is a system catalog; bbm migrates application tables only")));
+        }
+        if (BBM_TABLES.contains(table.name())) {
+            throw ApiException.validation(List.of(new FieldError("table_name",
+                    "'" + request.tableName() + "' is one of bbm's own tables; bbm migrates application tables only")));
+        }
+        List<FieldError> errors = new ArrayList<>();
+        if (table.columnType(request.columnName()).isEmpty()) {
+            errors.add(new FieldError("column_name", "column '" + request.columnName() + "' does not exist in table '"
+                    + request.tableName() + "'"));
+        } else if (!table.isIntegerColumn(request.columnName())) {
+            errors.add(new FieldError("column_name", "column '" + request.columnName()
+                    + "' must be an integer column (smallint, integer or bigint) to be cut into key ranges"));
+        }
+        job.validateArguments(arguments, table, request.columnName())
+                .forEach(message -> errors.add(new FieldError("job_arguments", message)));
+        if (!errors.isEmpty()) {
+            throw ApiException.validation(errors);
+        }
+        return dryRun(job, new BatchedMigrationJob.SubBatch(table, request.columnName(), arguments, 1, 0)).replaceWith(table);
+    }
+
+    /**
+     * Runs the job's SQL on an empty range in a transaction that is rolled back: PostgreSQL then
+     * checks what the catalog alone cannot (types that do not convert, missing privileges).
+     */
+    private Uni<Void> dryRun(BatchedMigrationJob job, BatchedMigrationJob.SubBatch empty) {
+        return pool.withConnection(connection -> connection.begin().flatMap(tx -> job.performSubBatch(connection, empty)
+                        .onItemOrFailure().call(tx::rollback)))
+                .onFailure(PgException.class).transform(e -> ApiException.validation(List.of(new FieldError("job_arguments",
+                        "PostgreSQL refused the job's statement: " + ((PgException) e).getErrorMessage()))))
+                .replaceWithVoid();
+    }
+
+    private Uni<Queued> insert(QueueMigrationRequest r, MigrationConfiguration configuration, TableInfo table) {
+        long minValue = r.minValue() == null ? 1 : r.minValue();
+        int batchSize = r.batchSize() == null ? DEFAULT_BATCH_SIZE : r.batchSize();
+        int subBatchSize = r.subBatchSize() == null ? Math.min(DEFAULT_SUB_BATCH_SIZE, batchSize) : r.subBatchSize();
+        return catalog.keyRange(pool, table, r.columnName()).flatMap(range -> {
+            boolean empty = range == null;
+            long maxValue = r.maxValue() != null ? r.maxValue() : empty ? minValue : Math.max(range[1], minValue);
+            long estimate = table.estimatedRows() >= 0 ? table.estimatedRows()
+                    : empty ? 0 : Math.max(0, Math.min(range[1], maxValue) - Math.max(range[0], minValue) + 1);
+            NewMigration migration = new NewMigration(configuration, minValue, maxValue, batchSize, subBatchSize,
+                    r.interval() == null ? DEFAULT_INTERVAL_SECONDS : r.interval(),
+                    r.pauseMs() == null ? DEFAULT_PAUSE_MS : r.pauseMs(), r.maxBatchSize(),
+                    r.priority() == null ? 0 : r.priority(), estimate,
+                    empty ? MigrationStatus.FINISHED : MigrationStatus.ACTIVE, r.optimize() == null || r.optimize());
+            return migrations.insertIfAbsent(pool, migration);
+        }).flatMap(id -> id.isPresent()
+                ? get(id.get()).map(row -> new Queued(row, true))
+                // Another request queued the same configuration a moment earlier.
+                : migrations.findByConfiguration(pool, configuration).map(row -> new Queued(row.orElseThrow(), false)));
+    }
+}
