@@ -12,6 +12,10 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,7 +64,15 @@ public final class BatchedMigrationEngine {
                 databaseHealth, holdTime, healthEvery);
     }
 
-    /** One tick: starts workers for executable migrations, and returns without waiting for them. */
+    /**
+     * One tick: starts a worker for every finalizing migration and for the first scheduled one
+     * whose lease it can take, and returns without waiting for them.
+     *
+     * <p>At most one scheduled migration per tick, so that replicas sharing a database interleave:
+     * the replica whose tick comes first would otherwise take every free slot at once, let them
+     * all go together when its leases end, and the next replica would take them all again, so
+     * that only one replica ever worked at a time.
+     */
     public Uni<Void> tick() {
         if (stopped) {
             return Uni.createFrom().voidItem();
@@ -69,24 +81,37 @@ public final class BatchedMigrationEngine {
                 .flatMap(ignored -> migrations.snapshot(pool))
                 .invoke(snapshot -> metrics.snapshot(snapshot.byStatus(), snapshot.heldByIndicator()))
                 .flatMap(ignored -> settings.get(pool)).flatMap(current ->
-                migrations.executable(pool).invoke(candidates -> {
+                migrations.executable(pool).flatMap(candidates -> {
+                    List<Candidate> scheduledOnes = new ArrayList<>();
                     for (Candidate candidate : candidates) {
                         if (candidate.finalizing()) {
                             // An operator asked for it: no switch, no slot, only its own table lock.
                             if (running.add(candidate.id())) {
-                                work(candidate, 0);
+                                start(candidate, 0).subscribe().with(started -> { });
                             }
-                        } else if (current.executeOnSchedule() && scheduled.size() < current.maxRunningMigrations()
-                                && !justLetGo(candidate.id()) && running.add(candidate.id())) {
-                            scheduled.add(candidate.id());
-                            work(candidate, current.maxRunningMigrations());
+                        } else if (current.executeOnSchedule()) {
+                            scheduledOnes.add(candidate);
                         }
                     }
-                }).replaceWithVoid()
+                    return startFirst(scheduledOnes.iterator(), current.maxRunningMigrations());
+                })
         ).onFailure().recoverWithItem(e -> {
             LOG.warnf("Scheduler tick failed: %s", e.getMessage());
             return null;
         });
+    }
+
+    /** Tries the candidates in queue order until one worker starts or the slots are taken. */
+    private Uni<Void> startFirst(Iterator<Candidate> candidates, int slots) {
+        if (!candidates.hasNext() || scheduled.size() >= slots) {
+            return Uni.createFrom().voidItem();
+        }
+        Candidate candidate = candidates.next();
+        if (justLetGo(candidate.id()) || !running.add(candidate.id())) {
+            return startFirst(candidates, slots);
+        }
+        scheduled.add(candidate.id());
+        return start(candidate, slots).flatMap(started -> started ? Uni.createFrom().voidItem() : startFirst(candidates, slots));
     }
 
     /**
@@ -113,17 +138,33 @@ public final class BatchedMigrationEngine {
         stopped = true;
     }
 
-    /** @param slots how many migrations may run at once, 0 for one that needs no slot (finalizing) */
-    private void work(Candidate candidate, int slots) {
-        MigrationLease.tryAcquire(pool, candidate.id(), candidate.tableName(), slots, config.leaseKeepaliveSeconds())
-                .flatMap(lease -> lease.isEmpty() ? Uni.createFrom().voidItem()
-                        : stepWhileExecutable(candidate.id(), candidate.finalizing(),
-                                System.nanoTime() + config.maxLeaseTime().toNanos()).eventually(() -> lease.get().release()))
-                .eventually(() -> {
-                    running.remove(candidate.id());
-                    scheduled.remove(candidate.id());
+    /**
+     * Takes the migration's lease and, when it gets it, starts stepping it in the background.
+     *
+     * @param slots how many migrations may run at once, 0 for one that needs no slot (finalizing)
+     * @return whether a worker started; when not, the migration is free for the next tick
+     */
+    private Uni<Boolean> start(Candidate candidate, int slots) {
+        return MigrationLease.tryAcquire(pool, candidate.id(), candidate.tableName(), slots, config.leaseKeepaliveSeconds())
+                .onFailure().invoke(e -> LOG.warnf("No lease for migration %d: %s", candidate.id(), e.getMessage()))
+                .onFailure().recoverWithItem(Optional.empty())
+                .invoke(lease -> {
+                    if (lease.isEmpty()) {
+                        forget(candidate.id());
+                        return;
+                    }
+                    stepWhileExecutable(candidate.id(), candidate.finalizing(),
+                            System.nanoTime() + config.maxLeaseTime().toNanos())
+                            .eventually(() -> lease.get().release())
+                            .eventually(() -> forget(candidate.id()))
+                            .subscribe().with(ignored -> { }, e -> LOG.warnf(e, "Worker for migration %d stopped", candidate.id()));
                 })
-                .subscribe().with(ignored -> { }, e -> LOG.warnf(e, "Worker for migration %d stopped", candidate.id()));
+                .map(Optional::isPresent);
+    }
+
+    private void forget(long migrationId) {
+        running.remove(migrationId);
+        scheduled.remove(migrationId);
     }
 
     /**

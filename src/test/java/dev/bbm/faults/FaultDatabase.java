@@ -70,6 +70,27 @@ final class FaultDatabase implements AutoCloseable {
                  AND int8range(x.min_value, x.max_value, '[]') && int8range(y.min_value, y.max_value, '[]')""");
     }
 
+    /**
+     * Who ran what when, one line per stretch of consecutive jobs a worker ran for one migration:
+     * printed when a test about sharing the work fails, so that its log shows the schedule.
+     */
+    String timeline() throws Exception {
+        StringBuilder out = new StringBuilder("worker | migration | jobs | from | to\n");
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+                SELECT worker, migration, count(*), min(started_at)::time, max(finished_at)::time FROM (
+                    SELECT metrics->>'worker' AS worker, batched_background_migration_id AS migration, started_at, finished_at,
+                           row_number() OVER (PARTITION BY batched_background_migration_id ORDER BY id)
+                           - row_number() OVER (PARTITION BY batched_background_migration_id, metrics->>'worker' ORDER BY id) AS stretch
+                      FROM batched_background_migration_jobs) j
+                 GROUP BY worker, migration, stretch ORDER BY min(started_at)""")) {
+            while (rs.next()) {
+                out.append(rs.getString(1)).append(" | ").append(rs.getLong(2)).append(" | ").append(rs.getLong(3))
+                        .append(" | ").append(rs.getString(4)).append(" | ").append(rs.getString(5)).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
     void createCopyTable(String table, int rows) throws Exception {
         exec("CREATE TABLE " + table + " (id bigserial PRIMARY KEY, a integer, b bigint)");
         exec("INSERT INTO " + table + " (a) SELECT g FROM generate_series(1, " + rows + ") g");

@@ -57,7 +57,7 @@ class ThreeReplicasIT {
                         db.count("SELECT count(*) FROM batched_background_migrations WHERE status = 3") == TABLES.size());
 
                 assertTrue(db.count("SELECT count(DISTINCT metrics->>'worker') FROM batched_background_migration_jobs") >= 2,
-                        "the replicas shared the work");
+                        db.timeline());
                 assertEquals(0, db.overlappingJobs(), "no key range was given to two batches");
                 for (String table : TABLES) {
                     assertEquals(0, db.count("SELECT count(*) FROM " + table + " WHERE b IS DISTINCT FROM a"));
@@ -70,7 +70,8 @@ class ThreeReplicasIT {
                         SELECT count(*) FROM batched_background_migration_jobs x JOIN batched_background_migration_jobs y
                           ON x.metrics->>'worker' <> y.metrics->>'worker'
                          AND x.batched_background_migration_id <> y.batched_background_migration_id
-                         AND tstzrange(x.started_at, x.finished_at) && tstzrange(y.started_at, y.finished_at)""") > 0);
+                         AND tstzrange(x.started_at, x.finished_at) && tstzrange(y.started_at, y.finished_at)""") > 0, db.timeline());
+                System.out.println(db.timeline());
             } finally {
                 for (BbmProcess replica : replicas) {
                     replica.close();
