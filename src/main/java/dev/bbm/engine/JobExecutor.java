@@ -8,11 +8,12 @@ import dev.bbm.migration.BatchedMigration;
 import dev.bbm.migration.JobStatus;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -36,6 +37,13 @@ public final class JobExecutor {
             return failure.isEmpty();
         }
     }
+
+    /**
+     * Sub-batches sent at once on one connection when the migration does not pause between them:
+     * enough to keep the server busy with no round trip between them, few enough that a pause or
+     * a lease ending waits a moment only (about 16 sub-batches of work).
+     */
+    static final int PIPELINE_DEPTH = 16;
 
     /** Another worker took the job over: this one stops without touching it. */
     static final class LostJobException extends RuntimeException {
@@ -108,62 +116,94 @@ public final class JobExecutor {
         return JobSplitter.split(pool, jobs, migration, job, table).replaceWith(job);
     }
 
-    /** Runs the sub-batches from the cursor on, one after the other, pausing between them. */
+    /**
+     * Runs the sub-batches from the cursor on: cuts what is left of the job into sub-batches with
+     * one query, then runs them in groups, each group pipelined on one connection, pausing between
+     * groups. With a pause, a group is one sub-batch; without, {@link #PIPELINE_DEPTH}.
+     */
     private Uni<Long> subBatches(BatchedMigration migration, BatchedJob job, BatchedMigrationJob jobClass, TableInfo table,
                                  Long cursor) {
         long from = cursor == null ? job.minValue() : cursor + 1;
         if (from > job.maxValue()) {
             return Uni.createFrom().item(cursor);
         }
-        return pool.withConnection(connection -> subBatch(connection, migration, job, jobClass, table, cursor, from))
+        return PrimaryKeyBatchingStrategy.subBatchEnds(pool, table.qualifiedName(), migration.columnName(), from,
+                        job.maxValue(), job.subBatchSize())
+                .flatMap(ends -> groups(migration, job, jobClass, table, cursor, ends, 0));
+    }
+
+    private Uni<Long> groups(BatchedMigration migration, BatchedJob job, BatchedMigrationJob jobClass, TableInfo table,
+                             Long cursor, List<Long> ends, int first) {
+        int depth = job.pauseMs() > 0 ? 1 : PIPELINE_DEPTH;
+        List<Long> group = ends.subList(first, Math.min(ends.size(), first + depth));
+        return pool.withConnection(connection -> pipeline(connection, migration, job, jobClass, table, cursor, group))
                 .flatMap(next -> {
-                    if (next >= job.maxValue()) {
+                    int done = first + group.size();
+                    if (done >= ends.size()) {
                         return Uni.createFrom().item(next);
                     }
                     Uni<Void> pause = job.pauseMs() > 0
                             ? Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(job.pauseMs()))
                             : Uni.createFrom().voidItem();
-                    return pause.flatMap(ignored -> subBatches(migration, job, jobClass, table, next));
+                    return pause.flatMap(ignored -> groups(migration, job, jobClass, table, next, ends, done));
                 });
     }
 
     /**
-     * One sub-batch: the change and its progress in one transaction; returns the new cursor.
+     * Sends a group of sub-batches at once, each a transaction of one round trip's worth of
+     * statements: {@code BEGIN}, its timeouts, the job row's lock ({@link JobRepository#lockIfStillAt}),
+     * the change with its progress ({@link JobRepository#changeAndRecord}) and {@code COMMIT}. The
+     * server runs them one after the other without waiting for bbm. Each sub-batch is fenced by
+     * the cursor the one before it left, so when one fails, the ones behind it in the pipeline
+     * abort before they change anything and nothing is skipped.
      *
-     * <p>Three round trips: BEGIN, the timeouts and the bounds query are sent at once (the client
-     * pipelines them on the connection, the server runs them in order); then the job's change;
-     * then the progress update and COMMIT together. The progress update fails when another worker
-     * took the job over, which aborts the transaction, so the COMMIT sent with it rolls back.
+     * @return the cursor after the last sub-batch that committed, or the first failure
      */
-    private Uni<Long> subBatch(SqlConnection tx, BatchedMigration migration, BatchedJob job, BatchedMigrationJob jobClass,
-                               TableInfo table, Long cursor, long from) {
-        long started = System.nanoTime();
-        Uni<?> begin = tx.query("BEGIN").execute();
-        Uni<?> timeouts = tx.preparedQuery("SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true)")
-                .execute(Tuple.of(config.statementTimeout().toMillis() + "ms", config.lockTimeout().toMillis() + "ms"));
-        Uni<Optional<BatchRange>> bounds = PrimaryKeyBatchingStrategy.next(tx, table.qualifiedName(), migration.columnName(),
-                from, job.maxValue(), job.subBatchSize());
-        return Uni.combine().all().unis(begin, timeouts, bounds).asTuple().map(io.smallrye.mutiny.tuples.Tuple3::getItem3)
-                .flatMap(range -> {
-                    // The last sub-batch reaches to the job's end, so the sub-batches cover it exactly.
-                    long to = range.isEmpty() || range.get().keys() < job.subBatchSize() ? job.maxValue() : range.get().max();
-                    Uni<Integer> change = range.isEmpty() ? Uni.createFrom().item(0)
-                            : jobClass.performSubBatch(tx, new BatchedMigrationJob.SubBatch(table, migration.columnName(),
-                                    migration.jobArguments(), from, to));
-                    return change.flatMap(rows -> {
-                        double seconds = (System.nanoTime() - started) / 1e9;
-                        Uni<?> record = jobs.recordSubBatchOrAbort(tx, job, cursor, to, rows, seconds)
-                                .onFailure(e -> e instanceof PgException pg && JobRepository.LOST_JOB.equals(pg.getSqlState()))
-                                .transform(e -> new LostJobException(job.id()));
-                        Uni<?> commit = tx.query("COMMIT").execute();
-                        return Uni.combine().all().unis(record, commit).asTuple().map(done -> {
-                            metrics.subBatch(migration, seconds, rows);
-                            return to;
-                        });
-                    });
-                })
-                // Whatever failed, leave no transaction open on the connection going back to the pool.
-                .onFailure().call(() -> tx.query("ROLLBACK").execute().onFailure().recoverWithNull());
+    private Uni<Long> pipeline(SqlConnection connection, BatchedMigration migration, BatchedJob job,
+                               BatchedMigrationJob jobClass, TableInfo table, Long cursor, List<Long> ends) {
+        List<Uni<SubBatchOutcome>> sent = new ArrayList<>(ends.size());
+        Long previous = cursor;
+        for (long to : ends) {
+            long from = previous == null ? job.minValue() : previous + 1;
+            var statement = jobClass.subBatchStatement(new BatchedMigrationJob.SubBatch(table, migration.columnName(),
+                    migration.jobArguments(), from, to));
+            Uni<?> begin = connection.query("BEGIN").execute();
+            Uni<?> timeouts = connection.preparedQuery("SELECT set_config('statement_timeout', $1, true),"
+                            + " set_config('lock_timeout', $2, true)")
+                    .execute(Tuple.of(config.statementTimeout().toMillis() + "ms", config.lockTimeout().toMillis() + "ms"));
+            Uni<?> guard = jobs.lockIfStillAt(connection, job, previous);
+            Uni<JobRepository.SubBatchDone> change = jobs.changeAndRecord(connection, job, statement, previous, to);
+            Uni<?> commit = connection.query("COMMIT").execute();
+            // All are awaited, so the group ends with every statement answered; the first failure
+            // among them is the sub-batch's (a COMMIT after a failure just rolls back).
+            List<Uni<Object>> statements = List.of(begin.map(Object.class::cast), timeouts.map(Object.class::cast),
+                    guard.map(Object.class::cast), change.map(Object.class::cast), commit.map(Object.class::cast));
+            sent.add(Uni.join().all(statements).andCollectFailures()
+                    .map(results -> new SubBatchOutcome(to, (JobRepository.SubBatchDone) results.get(3), null))
+                    .onFailure().recoverWithItem(e -> new SubBatchOutcome(to, null, firstCause(e))));
+            previous = to;
+        }
+        return Uni.join().all(sent).andFailFast().flatMap(outcomes -> {
+            Long reached = cursor;
+            for (SubBatchOutcome outcome : outcomes) {
+                if (outcome.failure() != null) {
+                    Throwable failure = outcome.failure() instanceof PgException pg && JobRepository.LOST_JOB.equals(pg.getSqlState())
+                            ? new LostJobException(job.id()) : outcome.failure();
+                    // Progress up to here is committed; the failed job resumes after it.
+                    return Uni.createFrom().failure(failure);
+                }
+                metrics.subBatch(migration, outcome.done().seconds(), outcome.done().rowsAffected());
+                reached = outcome.to();
+            }
+            return Uni.createFrom().item(reached);
+        });
+    }
+
+    private record SubBatchOutcome(long to, JobRepository.SubBatchDone done, Throwable failure) {
+    }
+
+    private static Throwable firstCause(Throwable e) {
+        return e instanceof io.smallrye.mutiny.CompositeException composite ? composite.getCauses().get(0) : e;
     }
 
     private static BatchedJob withStatus(BatchedJob job, JobStatus status, int attempts) {

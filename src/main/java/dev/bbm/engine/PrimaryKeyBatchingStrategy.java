@@ -5,6 +5,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,6 +34,32 @@ public final class PrimaryKeyBatchingStrategy {
             Long lo = row.getLong("lo");
             return lo == null ? Optional.empty()
                     : Optional.of(new BatchRange(lo, row.getLong("hi"), row.getLong("n").intValue()));
+        });
+    }
+
+    /**
+     * Cuts {@code [from, last]} into sub-batches of {@code size} existing keys with one query: the
+     * inclusive end of each, in order. The last one ends at {@code last} itself, so the
+     * sub-batches cover the range exactly, keys added meanwhile included; a range without keys is
+     * one sub-batch.
+     *
+     * @param table a quoted, qualified table name
+     */
+    public static Uni<List<Long>> subBatchEnds(SqlClient client, String table, String column, long from, long last,
+                                               int size) {
+        String key = Identifiers.quote(column);
+        String sql = "SELECT k FROM (SELECT " + key + " AS k, row_number() OVER w AS n, lead(" + key + ") OVER w IS NULL AS is_last"
+                + " FROM " + table + " WHERE " + key + " >= $1 AND " + key + " <= $2 WINDOW w AS (ORDER BY " + key + ")) keys"
+                + " WHERE n % $3 = 0 OR is_last ORDER BY k";
+        return client.preparedQuery(sql).execute(Tuple.of(from, last, size)).map(rows -> {
+            List<Long> ends = new ArrayList<>(rows.size() + 1);
+            rows.forEach(row -> ends.add(row.getLong("k")));
+            if (ends.isEmpty()) {
+                ends.add(last);
+            } else {
+                ends.set(ends.size() - 1, last);
+            }
+            return ends;
         });
     }
 }

@@ -3,9 +3,6 @@ package dev.bbm.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bbm.db.Identifiers;
 import dev.bbm.db.TableInfo;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,17 +34,17 @@ public class BackfillColumnJob implements BatchedMigrationJob {
     }
 
     @Override
-    public Uni<Integer> performSubBatch(SqlClient client, SubBatch subBatch) {
+    public SubBatchStatement subBatchStatement(SubBatch subBatch) {
         JsonNode columns = subBatch.arguments().get(0);
         JsonNode values = subBatch.arguments().get(1);
         List<String> assignments = new ArrayList<>();
         List<String> anyNull = new ArrayList<>();
-        Tuple params = Tuple.of(subBatch.from(), subBatch.to());
+        List<Object> params = new ArrayList<>(List.of(subBatch.from(), subBatch.to()));
         for (int i = 0; i < columns.size(); i++) {
             String column = columns.get(i).asText();
             String quoted = Identifiers.quote(column);
             String type = subBatch.table().columnType(column).orElseThrow();
-            params.addString(values.get(i).asText());
+            params.add(values.get(i).asText());
             // COALESCE keeps a column that is already set when another one of the row is NULL.
             assignments.add(quoted + " = COALESCE(" + quoted + ", $" + params.size() + "::text::" + type + ")");
             anyNull.add(quoted + " IS NULL");
@@ -55,6 +52,6 @@ public class BackfillColumnJob implements BatchedMigrationJob {
         String sql = "UPDATE " + subBatch.table().qualifiedName() + " SET " + String.join(", ", assignments)
                 + " WHERE " + Identifiers.quote(subBatch.batchColumn()) + " BETWEEN $1 AND $2"
                 + " AND (" + String.join(" OR ", anyNull) + ")";
-        return client.preparedQuery(sql).execute(params).map(rows -> rows.rowCount());
+        return new SubBatchStatement(sql, params);
     }
 }

@@ -2,18 +2,16 @@ package dev.bbm.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bbm.db.TableInfo;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import java.util.List;
 
 /**
  * A job class: what a batched background migration does to the rows of one batch.
  *
  * <p>Implement it as an {@code @ApplicationScoped} bean; {@link JobRegistry} finds it by
- * {@link #jobClassName()}. The engine cuts a batch into sub-batches and calls
- * {@link #performSubBatch} once for each, inside the transaction that also records the
- * sub-batch's progress, so a job must not commit or open transactions of its own. A retried batch
- * may run a sub-batch again: the SQL must be idempotent.
+ * {@link #jobClassName()}. The engine cuts a batch into sub-batches and asks
+ * {@link #subBatchStatement} for the statement of each; it runs that statement and the record of
+ * the sub-batch's progress as one statement, in one transaction, so the change and its progress
+ * commit together. A retried batch may run a sub-batch again: the SQL must be idempotent.
  */
 public interface BatchedMigrationJob {
 
@@ -28,13 +26,34 @@ public interface BatchedMigrationJob {
     List<String> validateArguments(JsonNode arguments, TableInfo table, String batchColumn);
 
     /**
-     * Changes the rows whose {@code batchColumn} lies in {@code [from, to]}.
-     *
-     * @return the number of rows changed
+     * The statement that changes the rows whose {@code batchColumn} lies in {@code [from, to]}: one
+     * {@code UPDATE}, {@code DELETE} or {@code INSERT … SELECT} without a {@code RETURNING} clause
+     * (the engine adds one to count the rows it changed), with its values bound as parameters.
      */
-    Uni<Integer> performSubBatch(SqlClient client, SubBatch subBatch);
+    SubBatchStatement subBatchStatement(SubBatch subBatch);
 
     /** The rows of one sub-batch and what the migration said about them. */
     record SubBatch(TableInfo table, String batchColumn, JsonNode arguments, long from, long to) {
+    }
+
+    /**
+     * A data-modifying statement and its parameters ({@code $1}, {@code $2}, … in order).
+     *
+     * @param sql    the statement, without {@code RETURNING}
+     * @param params the values of its parameters
+     */
+    record SubBatchStatement(String sql, List<Object> params) {
+
+        public SubBatchStatement {
+            params = List.copyOf(params);
+        }
+
+        /**
+         * The statement as a common table expression named {@code name} that yields one row per
+         * row it changed, for a statement that goes on to count them: {@code name AS (… RETURNING 1)}.
+         */
+        public String asCommonTableExpression(String name) {
+            return name + " AS (" + sql + " RETURNING 1)";
+        }
     }
 }

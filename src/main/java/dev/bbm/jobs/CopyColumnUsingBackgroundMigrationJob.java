@@ -3,9 +3,6 @@ package dev.bbm.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bbm.db.Identifiers;
 import dev.bbm.db.TableInfo;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +35,7 @@ public class CopyColumnUsingBackgroundMigrationJob implements BatchedMigrationJo
     }
 
     @Override
-    public Uni<Integer> performSubBatch(SqlClient client, SubBatch subBatch) {
+    public SubBatchStatement subBatchStatement(SubBatch subBatch) {
         List<String> sources = ColumnValueArguments.columns(subBatch.arguments().get(0));
         List<String> targets = ColumnValueArguments.columns(subBatch.arguments().get(1));
         String assignments = java.util.stream.IntStream.range(0, sources.size())
@@ -47,6 +44,6 @@ public class CopyColumnUsingBackgroundMigrationJob implements BatchedMigrationJo
         String key = Identifiers.quote(subBatch.batchColumn());
         String sql = "UPDATE " + subBatch.table().qualifiedName() + " SET " + assignments
                 + " WHERE " + key + " BETWEEN $1 AND $2";
-        return client.preparedQuery(sql).execute(Tuple.of(subBatch.from(), subBatch.to())).map(rows -> rows.rowCount());
+        return new SubBatchStatement(sql, List.of(subBatch.from(), subBatch.to()));
     }
 }

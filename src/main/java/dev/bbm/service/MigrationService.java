@@ -16,6 +16,7 @@ import dev.bbm.migration.MigrationConfiguration;
 import dev.bbm.migration.MigrationStatus;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -142,8 +143,11 @@ public class MigrationService {
      * checks what the catalog alone cannot (types that do not convert, missing privileges).
      */
     private Uni<Void> dryRun(BatchedMigrationJob job, BatchedMigrationJob.SubBatch empty) {
-        return pool.withConnection(connection -> connection.begin().flatMap(tx -> job.performSubBatch(connection, empty)
-                        .onItemOrFailure().call(tx::rollback)))
+        BatchedMigrationJob.SubBatchStatement statement = job.subBatchStatement(empty);
+        // In the form the engine runs it: as a common table expression whose rows are counted.
+        String counted = "WITH " + statement.asCommonTableExpression("changed") + " SELECT count(*) FROM changed";
+        return pool.withConnection(connection -> connection.begin().flatMap(tx -> connection.preparedQuery(counted)
+                        .execute(Tuple.from(statement.params())).onItemOrFailure().call(tx::rollback)))
                 .onFailure(PgException.class).transform(e -> ApiException.validation(List.of(new FieldError("job_arguments",
                         "PostgreSQL refused the job's statement: " + ((PgException) e).getErrorMessage()))))
                 .replaceWithVoid();

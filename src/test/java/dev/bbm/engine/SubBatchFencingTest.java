@@ -1,28 +1,37 @@
 package dev.bbm.engine;
 
+import static dev.bbm.support.Api.MIGRATIONS;
+import static dev.bbm.support.Api.admin;
+import static dev.bbm.support.Api.copy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bbm.db.JobRepository;
+import dev.bbm.jobs.BatchedMigrationJob.SubBatchStatement;
 import dev.bbm.migration.BatchedJob;
 import dev.bbm.support.DatabaseTestCase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fence that keeps a sub-batch from committing twice: a worker whose job was taken over
- * (its attempt or cursor is stale) sends its progress update and COMMIT together, and the
- * update's failure rolls the whole sub-batch back.
+ * The fences that keep a sub-batch from committing twice or out of order: a worker whose job was
+ * taken over (its attempt or cursor is stale) commits nothing, and a sub-batch pipelined behind
+ * one that failed changes nothing.
  */
 @QuarkusTest
 class SubBatchFencingTest extends DatabaseTestCase {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final SubBatchStatement FIRST_TEN = new SubBatchStatement(
+            "UPDATE fence_events SET b = a WHERE id BETWEEN $1 AND $2", List.of(1L, 10L));
 
     @Inject
     JobRepository jobs;
@@ -36,42 +45,89 @@ class SubBatchFencingTest extends DatabaseTestCase {
         return JobRepository.from(db.rows("SELECT * FROM batched_background_migration_jobs").get(0));
     }
 
-    /** BEGIN, a sub-batch's change, then its progress update and COMMIT pipelined, as the executor sends them. */
-    private Uni<Object> subBatch(SqlConnection connection, BatchedJob job) {
-        return connection.query("BEGIN").execute()
-                .flatMap(ignored -> connection.query("UPDATE fence_events SET b = a WHERE id BETWEEN 1 AND 10").execute())
-                .flatMap(ignored -> Uni.combine().all().unis(
-                        jobs.recordSubBatchOrAbort(connection, job, null, 10, 10, 0.001),
-                        connection.query("COMMIT").execute()).asTuple().map(done -> (Object) done));
+    private static BatchedJob withAttempts(BatchedJob job, int attempts) {
+        return new BatchedJob(job.id(), job.migrationId(), job.minValue(), job.maxValue(), job.batchSize(),
+                job.subBatchSize(), job.pauseMs(), job.status(), attempts, null, job.createdAt(), job.updatedAt(),
+                job.startedAt(), job.finishedAt());
     }
 
-    @Test
-    void aWorkerWithAStaleAttemptCommitsNothing() {
-        BatchedJob job = runningJob();
-        BatchedJob stale = new BatchedJob(job.id(), job.migrationId(), job.minValue(), job.maxValue(), job.batchSize(),
-                job.subBatchSize(), job.pauseMs(), job.status(), job.attempts() - 1, null, job.createdAt(), job.updatedAt(),
-                job.startedAt(), job.finishedAt());
+    /** A sub-batch as the executor sends it: BEGIN, the job row's lock, change with progress, COMMIT, all at once. */
+    private JobRepository.SubBatchDone subBatch(BatchedJob job, boolean guarded) {
         SqlConnection connection = pool.getConnection().await().atMost(WAIT);
         try {
-            PgException lost = assertThrows(PgException.class, () -> subBatch(connection, stale).await().atMost(WAIT));
-            assertEquals(JobRepository.LOST_JOB, lost.getSqlState());
+            Uni<?> begin = connection.query("BEGIN").execute();
+            Uni<?> guard = guarded ? jobs.lockIfStillAt(connection, job, null) : Uni.createFrom().voidItem();
+            Uni<JobRepository.SubBatchDone> change = jobs.changeAndRecord(connection, job, FIRST_TEN, null, 10);
+            Uni<?> commit = connection.query("COMMIT").execute();
+            return Uni.join().all(List.of(begin.map(Object.class::cast), guard.map(Object.class::cast),
+                            change.map(Object.class::cast), commit.map(Object.class::cast))).andCollectFailures()
+                    .map(results -> (JobRepository.SubBatchDone) results.get(2))
+                    .onFailure(io.smallrye.mutiny.CompositeException.class)
+                    .transform(e -> ((io.smallrye.mutiny.CompositeException) e).getCauses().get(0))
+                    .await().atMost(WAIT);
         } finally {
             connection.close().await().atMost(WAIT);
         }
+    }
+
+    @Test
+    void aWorkerWithAStaleAttemptIsStoppedBeforeItChangesAnything() {
+        BatchedJob stale = withAttempts(runningJob(), 1);
+        PgException lost = assertThrows(PgException.class, () -> subBatch(stale, true));
+        assertEquals(JobRepository.LOST_JOB, lost.getSqlState());
+        assertEquals(100, db.wrongCopies("fence_events", 100), "nothing changed");
+        assertEquals(0, db.count("SELECT count(*) FROM batched_background_migration_jobs WHERE processed_until IS NOT NULL"));
+    }
+
+    @Test
+    void withoutTheLockTheProgressRecordStillRollsTheChangeBack() {
+        BatchedJob stale = withAttempts(runningJob(), 1);
+        PgException lost = assertThrows(PgException.class, () -> subBatch(stale, false));
+        assertEquals(JobRepository.LOST_JOB, lost.getSqlState());
         assertEquals(100, db.wrongCopies("fence_events", 100), "the change was rolled back");
         assertEquals(0, db.count("SELECT count(*) FROM batched_background_migration_jobs WHERE processed_until IS NOT NULL"));
     }
 
     @Test
     void theWorkerThatOwnsTheJobCommitsChangeAndProgressTogether() {
-        BatchedJob job = runningJob();
-        SqlConnection connection = pool.getConnection().await().atMost(WAIT);
-        try {
-            subBatch(connection, job).await().atMost(WAIT);
-        } finally {
-            connection.close().await().atMost(WAIT);
-        }
+        JobRepository.SubBatchDone done = subBatch(runningJob(), true);
+        assertEquals(10, done.rowsAffected());
+        assertTrue(done.seconds() >= 0 && done.seconds() < 10, "seconds " + done.seconds());
         assertEquals(90, db.wrongCopies("fence_events", 100));
-        assertEquals(10, db.count("SELECT processed_until FROM batched_background_migration_jobs"));
+        Row job = db.rows("SELECT processed_until, metrics->'affected_rows'->'sub_batch' AS rows,"
+                + " jsonb_array_length(metrics->'timings'->'sub_batch') AS timings FROM batched_background_migration_jobs").get(0);
+        assertEquals(10, job.getLong("processed_until"));
+        assertEquals("[10]", job.getValue("rows").toString());
+        assertEquals(1, job.getInteger("timings"));
+    }
+
+    /**
+     * Without pauses the sub-batches of a job are pipelined: when the third one fails, the ones
+     * sent behind it must neither commit nor move the cursor past the failure.
+     */
+    @Test
+    void subBatchesPipelinedBehindAFailedOneChangeNothing() {
+        db.createCopyTable("fence_pipeline", 100, 0);
+        db.exec("""
+                CREATE OR REPLACE FUNCTION fence_pipeline_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'row % refuses to change', NEW.id; END $$""");
+        db.exec("CREATE TRIGGER guard BEFORE UPDATE ON fence_pipeline FOR EACH ROW WHEN (NEW.id = 25)"
+                + " EXECUTE FUNCTION fence_pipeline_guard()");
+        long id = admin().body(copy("fence_pipeline", "\"batch_size\": 100, \"sub_batch_size\": 10, \"interval\": 0,"
+                + " \"pause_ms\": 0, \"optimize\": false")).post(MIGRATIONS).then().statusCode(201).extract().<Integer>path("id");
+        db.engine(true, 2);
+        db.awaitStatus(id, "failed", Duration.ofSeconds(60));
+
+        Row job = db.rows("SELECT id, processed_until, attempts FROM batched_background_migration_jobs"
+                + " WHERE batched_background_migration_id = $1", id).get(0);
+        assertEquals(20, job.getLong("processed_until"), "the cursor stops after the last sub-batch that committed");
+        assertEquals(3, job.getInteger("attempts"));
+        assertEquals(0, db.wrongCopies("fence_pipeline", 20));
+        assertEquals(80, db.count("SELECT count(*) FROM fence_pipeline WHERE b IS NULL"), "nothing after the failure changed");
+        List<Row> logs = db.rows("SELECT exception_message FROM batched_background_migration_job_transition_logs"
+                + " WHERE batched_background_migration_job_id = $1 AND next_status = 2", job.getLong("id"));
+        assertEquals(3, logs.size());
+        logs.forEach(log -> assertTrue(log.getString("exception_message").contains("row 25 refuses to change"),
+                log.getString("exception_message")));
     }
 }
