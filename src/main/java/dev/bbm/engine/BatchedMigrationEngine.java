@@ -153,8 +153,7 @@ public final class BatchedMigrationEngine {
                         forget(candidate.id());
                         return;
                     }
-                    stepWhileExecutable(candidate.id(), candidate.finalizing(),
-                            System.nanoTime() + config.maxLeaseTime().toNanos())
+                    stepWhileExecutable(candidate, System.nanoTime() + config.maxLeaseTime().toNanos())
                             .eventually(() -> lease.get().release())
                             .eventually(() -> forget(candidate.id()))
                             .subscribe().with(ignored -> { }, e -> LOG.warnf(e, "Worker for migration %d stopped", candidate.id()));
@@ -171,18 +170,19 @@ public final class BatchedMigrationEngine {
      * Steps the migration again at once while it stays executable, the switch stays on (a
      * finalizing migration ignores the switch) and the lease time lasts.
      */
-    private Uni<Void> stepWhileExecutable(long migrationId, boolean finalizing, long leaseEnds) {
-        return settings.get(pool).flatMap(current -> {
-            if (System.nanoTime() > leaseEnds) {
-                leaseEnded.put(migrationId, System.nanoTime());
-                return Uni.createFrom().voidItem();
-            }
-            if (stopped || !(finalizing || current.executeOnSchedule())) {
-                return Uni.createFrom().voidItem();
-            }
-            return runner.step(migrationId).flatMap(step -> step == BatchedMigrationRunner.Step.CONTINUE
-                    ? stepWhileExecutable(migrationId, finalizing, leaseEnds) : Uni.createFrom().voidItem());
-        });
+    private Uni<Void> stepWhileExecutable(Candidate candidate, long leaseEnds) {
+        if (System.nanoTime() > leaseEnds) {
+            leaseEnded.put(candidate.id(), System.nanoTime());
+            return Uni.createFrom().voidItem();
+        }
+        if (stopped) {
+            return Uni.createFrom().voidItem();
+        }
+        Uni<Boolean> switchOn = candidate.finalizing() ? Uni.createFrom().item(true)
+                : settings.get(pool).map(current -> current.executeOnSchedule());
+        return runner.step(candidate.id(), candidate.tableName(), switchOn)
+                .flatMap(step -> step == BatchedMigrationRunner.Step.CONTINUE
+                        ? stepWhileExecutable(candidate, leaseEnds) : Uni.createFrom().voidItem());
     }
 
     /**

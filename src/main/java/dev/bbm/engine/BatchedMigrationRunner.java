@@ -63,10 +63,16 @@ public final class BatchedMigrationRunner {
         this.optimizer = new BatchOptimizer(optimizerSettings);
     }
 
-    public Uni<Step> step(long migrationId) {
-        return migrations.findExecutable(pool, migrationId).flatMap(found -> found.isEmpty()
-                ? Uni.createFrom().item(Step.STOP)
-                : catalog.findTable(pool, found.get().tableName()).flatMap(table -> step(found.get(), table)));
+    /**
+     * @param tableName the migration's table (it never changes), read at once with the migration
+     * @param mayRun    whether the switch lets the migration run, read at the same time
+     */
+    public Uni<Step> step(long migrationId, String tableName, Uni<Boolean> mayRun) {
+        // Three independent reads, sent at once: each goes out on a connection of its own.
+        return Uni.combine().all().unis(mayRun, migrations.findExecutable(pool, migrationId), catalog.findTable(pool, tableName))
+                .asTuple().flatMap(read -> !read.getItem1() || read.getItem2().isEmpty()
+                        ? Uni.createFrom().item(Step.STOP)
+                        : step(read.getItem2().get(), read.getItem3()));
     }
 
     private Uni<Step> step(BatchedMigration migration, Optional<TableInfo> table) {
@@ -113,11 +119,13 @@ public final class BatchedMigrationRunner {
         long estimate = Math.max(0, table.estimatedRows());
         Uni<Void> started = migration.startedAt() != null && migration.totalTupleCount() != null
                 ? Uni.createFrom().voidItem() : migrations.markStarted(pool, migration.id(), estimate);
+        // The job to retry and the furthest job are read at once; the second serves when there is no first.
         return started
-                .flatMap(ignored -> jobs.nextRetriable(pool, migration.id(), config.maxAttempts()))
-                .flatMap(retriable -> retriable.isPresent()
-                        ? retry(migration, retriable.get(), jobClass, table)
-                        : nextBatch(migration, jobClass, table));
+                .flatMap(ignored -> Uni.combine().all().unis(jobs.nextRetriable(pool, migration.id(), config.maxAttempts()),
+                        jobs.furthest(pool, migration.id())).asTuple())
+                .flatMap(read -> read.getItem1().isPresent()
+                        ? retry(migration, read.getItem1().get(), jobClass, table)
+                        : nextBatch(migration, jobClass, table, read.getItem2()));
     }
 
     /**
@@ -137,25 +145,18 @@ public final class BatchedMigrationRunner {
     }
 
     /** Creates the job for the next {@code batch_size} keys after the furthest job, and runs it. */
-    private Uni<Step> nextBatch(BatchedMigration migration, BatchedMigrationJob jobClass, TableInfo table) {
-        return jobs.furthest(pool, migration.id()).flatMap(furthest -> {
-            long start = furthest.map(j -> j.maxValue() + 1).orElse(migration.minValue());
-            if (start > migration.maxValue()) {
-                return finishIfDone(migration);
-            }
-            return PrimaryKeyBatchingStrategy.next(pool, table.qualifiedName(), migration.columnName(), start,
-                    migration.maxValue(), migration.batchSize()).flatMap(range -> {
-                        // The last batch reaches to max_value, so the jobs cover [min_value, max_value] exactly
-                        // (even when the keys ran out with a full batch: the rest is then a batch of none,
-                        // which still updates a row inserted there since).
-                        int keys = range.map(BatchRange::keys).orElse(0);
-                        long end = keys < migration.batchSize() ? migration.maxValue() : range.get().max();
-                        return jobs.insert(pool, migration.id(), start, end, keys,
-                                        Math.min(migration.subBatchSize(), migration.batchSize()), migration.pauseMs())
-                                .flatMap(job -> executor.run(migration, job, jobClass, table))
-                                .flatMap(outcome -> afterJob(migration, outcome));
-                    });
-        });
+    private Uni<Step> nextBatch(BatchedMigration migration, BatchedMigrationJob jobClass, TableInfo table,
+                                Optional<BatchedJob> furthest) {
+        long start = furthest.map(j -> j.maxValue() + 1).orElse(migration.minValue());
+        if (start > migration.maxValue()) {
+            return finishIfDone(migration);
+        }
+        return jobs.startNext(pool, migration.id(), table.qualifiedName(), migration.columnName(), start, migration.maxValue(),
+                        migration.batchSize(), Math.min(migration.subBatchSize(), migration.batchSize()), migration.pauseMs(),
+                        JobExecutor.WORKER)
+                .flatMap(started -> executor.runStarted(migration, started.job(),
+                        PrimaryKeyBatchingStrategy.reaching(started.cuts(), started.job().maxValue()), jobClass, table))
+                .flatMap(outcome -> afterJob(migration, outcome));
     }
 
     /** GitLab's stop rules after a job: too many failures fail the migration; the last batch finishes it. */

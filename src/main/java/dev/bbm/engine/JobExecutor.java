@@ -28,7 +28,7 @@ public final class JobExecutor {
     private static final Logger LOG = Logger.getLogger(JobExecutor.class);
 
     /** Who runs a batch, recorded in its metrics: host and process, so operators can tell replicas apart. */
-    static final String WORKER = (System.getenv().getOrDefault("HOSTNAME", "localhost") + ":" + ProcessHandle.current().pid())
+    public static final String WORKER = (System.getenv().getOrDefault("HOSTNAME", "localhost") + ":" + ProcessHandle.current().pid())
             .replaceAll("[^A-Za-z0-9_.:-]", "_");
 
     /** The job's outcome: succeeded, or the failure it ended with. */
@@ -73,15 +73,31 @@ public final class JobExecutor {
                         return Uni.createFrom().failure(new LostJobException(job.id()));
                     }
                     BatchedJob running = withStatus(job, JobStatus.RUNNING, job.attempts() + 1);
-                    long started = System.nanoTime();
-                    return subBatches(migration, running, jobClass, table, running.processedUntil())
-                            .flatMap(cursor -> jobs.transition(pool, running, JobStatus.SUCCEEDED, "finished_at = now()", null, null))
-                            .map(ok -> new Outcome(withStatus(running, JobStatus.SUCCEEDED, running.attempts()), Optional.empty()))
-                            .onFailure(e -> !(e instanceof LostJobException))
-                            .recoverWithUni(error -> fail(migration, running, JobFailure.of(error), table))
-                            .invoke(outcome -> metrics.jobFinished(migration, outcome.job(), outcome.succeeded(),
-                                    (System.nanoTime() - started) / 1e9));
+                    return perform(migration, running, table, subBatches(migration, running, jobClass, table,
+                            running.processedUntil()));
                 });
+    }
+
+    /**
+     * Runs a job created running ({@link JobRepository#startNext}), whose sub-batches end at
+     * {@code subBatchEnds}.
+     */
+    public Uni<Outcome> runStarted(BatchedMigration migration, BatchedJob job, List<Long> subBatchEnds,
+                                   BatchedMigrationJob jobClass, TableInfo table) {
+        return perform(migration, job, table, Uni.createFrom().deferred(
+                () -> groups(migration, job, jobClass, table, null, subBatchEnds, 0)));
+    }
+
+    /** The job's work, then its success, or its failure recorded (unless another worker took it). */
+    private Uni<Outcome> perform(BatchedMigration migration, BatchedJob running, TableInfo table, Uni<Long> work) {
+        long started = System.nanoTime();
+        return work
+                .flatMap(cursor -> jobs.transition(pool, running, JobStatus.SUCCEEDED, "finished_at = now()", null, null))
+                .map(ok -> new Outcome(withStatus(running, JobStatus.SUCCEEDED, running.attempts()), Optional.empty()))
+                .onFailure(e -> !(e instanceof LostJobException))
+                .recoverWithUni(error -> fail(migration, running, JobFailure.of(error), table))
+                .invoke(outcome -> metrics.jobFinished(migration, outcome.job(), outcome.succeeded(),
+                        (System.nanoTime() - started) / 1e9));
     }
 
     /** Records a failure for a job that never started its work (worker lost, table gone, class unknown). */

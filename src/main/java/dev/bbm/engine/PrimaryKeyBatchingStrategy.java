@@ -52,14 +52,24 @@ public final class PrimaryKeyBatchingStrategy {
                 + " FROM " + table + " WHERE " + key + " >= $1 AND " + key + " <= $2 WINDOW w AS (ORDER BY " + key + ")) keys"
                 + " WHERE n % $3 = 0 OR is_last ORDER BY k";
         return client.preparedQuery(sql).execute(Tuple.of(from, last, size)).map(rows -> {
-            List<Long> ends = new ArrayList<>(rows.size() + 1);
-            rows.forEach(row -> ends.add(row.getLong("k")));
-            if (ends.isEmpty()) {
-                ends.add(last);
-            } else {
-                ends.set(ends.size() - 1, last);
-            }
-            return ends;
+            List<Long> cuts = new ArrayList<>(rows.size());
+            rows.forEach(row -> cuts.add(row.getLong("k")));
+            return reaching(cuts, last);
         });
+    }
+
+    /**
+     * The sub-batch ends from the keys a query cut at (every {@code size}-th key and the last
+     * one, in order): the last end becomes {@code last}, so that the sub-batches reach to the end
+     * of their range; without keys, one sub-batch covers it all.
+     */
+    public static List<Long> reaching(List<Long> cuts, long last) {
+        List<Long> ends = new ArrayList<>(cuts);
+        if (ends.isEmpty()) {
+            ends.add(last);
+        } else {
+            ends.set(ends.size() - 1, last);
+        }
+        return ends;
     }
 }
