@@ -58,7 +58,7 @@ public class JobRepository {
                 .map(rows -> from(rows.iterator().next()));
     }
 
-    /** A job created running, and where its sub-batches are cut (every {@code sub_batch_size}-th key and the last). */
+    /** A job created running, and the last key of each of its sub-batches. */
     public record StartedJob(BatchedJob job, List<Long> cuts) {
     }
 
@@ -74,28 +74,23 @@ public class JobRepository {
      */
     public Uni<StartedJob> startNext(SqlClient client, long migrationId, String table, String column, long start, long last,
                                      int batchSize, int subBatchSize, int pauseMs, String worker) {
-        String key = Identifiers.quote(column);
-        String sql = """
-                WITH batch AS (
-                    SELECT %1$s AS k FROM %2$s WHERE %1$s >= $2 AND %1$s <= $3 ORDER BY %1$s LIMIT $4
-                ), keys AS (
-                    SELECT k, row_number() OVER w AS position, lead(k) OVER w IS NULL AS is_last FROM batch WINDOW w AS (ORDER BY k)
-                ), counted AS (
-                    SELECT count(*)::int AS keys, max(k) AS highest FROM keys
+        String sql = "WITH RECURSIVE " + KeysetSql.hops(table, column, "$2", "$3", "$4", "$5") + """
+                , counted AS (
+                    SELECT max(total) AS keys, (SELECT hi FROM hops ORDER BY total DESC LIMIT 1) AS highest FROM hops
                 ), job AS (
                     INSERT INTO batched_background_migration_jobs (batched_background_migration_id, min_value, max_value,
                         batch_size, sub_batch_size, pause_ms, status, attempts, started_at, metrics)
                     SELECT $1, $2, CASE WHEN keys < $4 THEN $3 ELSE highest END, keys, $5, $6, 1, 1, now(),
                            jsonb_build_object('worker', $7::text)
                     FROM counted
-                    RETURNING %3$s
+                    RETURNING %1$s
                 ), logged AS (
                     INSERT INTO batched_background_migration_job_transition_logs
                         (batched_background_migration_job_id, previous_status, next_status)
                     SELECT id, 0, 1 FROM job
                 )
-                SELECT job.*, ARRAY(SELECT k FROM keys WHERE position %% $5 = 0 OR is_last ORDER BY k) AS cuts FROM job
-                """.formatted(key, table, COLUMNS);
+                SELECT job.*, ARRAY(SELECT hi FROM hops WHERE total > 0 ORDER BY total) AS cuts FROM job
+                """.formatted(COLUMNS);
         return client.preparedQuery(sql).execute(Tuple.tuple(List.of(migrationId, start, last, batchSize, subBatchSize,
                         pauseMs, worker)))
                 .map(rows -> {

@@ -1,6 +1,7 @@
 package dev.bbm.engine;
 
 import dev.bbm.db.Identifiers;
+import dev.bbm.db.KeysetSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -38,8 +39,8 @@ public final class PrimaryKeyBatchingStrategy {
     }
 
     /**
-     * Cuts {@code [from, last]} into sub-batches of {@code size} existing keys with one query: the
-     * inclusive end of each, in order. The last one ends at {@code last} itself, so the
+     * Cuts {@code [from, last]} into sub-batches of {@code size} existing keys with one query
+     * ({@link KeysetSql#hops}): the inclusive end of each, in order. The last one ends at {@code last} itself, so the
      * sub-batches cover the range exactly, keys added meanwhile included; a range without keys is
      * one sub-batch.
      *
@@ -47,10 +48,8 @@ public final class PrimaryKeyBatchingStrategy {
      */
     public static Uni<List<Long>> subBatchEnds(SqlClient client, String table, String column, long from, long last,
                                                int size) {
-        String key = Identifiers.quote(column);
-        String sql = "SELECT k FROM (SELECT " + key + " AS k, row_number() OVER w AS n, lead(" + key + ") OVER w IS NULL AS is_last"
-                + " FROM " + table + " WHERE " + key + " >= $1 AND " + key + " <= $2 WINDOW w AS (ORDER BY " + key + ")) keys"
-                + " WHERE n % $3 = 0 OR is_last ORDER BY k";
+        String sql = "WITH RECURSIVE " + KeysetSql.hops(table, column, "$1", "$2", String.valueOf(Integer.MAX_VALUE), "$3")
+                + " SELECT hi AS k FROM hops WHERE total > 0 ORDER BY total";
         return client.preparedQuery(sql).execute(Tuple.of(from, last, size)).map(rows -> {
             List<Long> cuts = new ArrayList<>(rows.size());
             rows.forEach(row -> cuts.add(row.getLong("k")));

@@ -47,6 +47,16 @@ class BatchedMigrationEngineTest extends DatabaseTestCase {
         }
         assertEquals(10_001, expectedMin);
         assertEquals(8572, db.count("SELECT sum(batch_size) FROM batched_background_migration_jobs"));
+        // Sub-batches take 100 existing keys each, whatever the gaps: ten per full batch, then the rest.
+        for (int i = 0; i < 8; i++) {
+            assertEquals("[100,100,100,100,100,100,100,100,100,100]",
+                    db.rows("SELECT metrics->'affected_rows'->'sub_batch' AS rows FROM batched_background_migration_jobs"
+                            + " WHERE batched_background_migration_id = $1 ORDER BY min_value OFFSET $2 LIMIT 1", id, i)
+                            .get(0).getValue("rows").toString());
+        }
+        assertEquals("[100,100,100,100,100,72]", db.rows("SELECT metrics->'affected_rows'->'sub_batch' AS rows"
+                + " FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1 ORDER BY min_value DESC"
+                + " LIMIT 1", id).get(0).getValue("rows").toString());
         assertEquals(0, db.overlappingJobs());
         admin().get(MIGRATIONS + "/" + id).then().body("progress", org.hamcrest.Matchers.equalTo(100))
                 .body("jobs.succeeded", org.hamcrest.Matchers.equalTo(9));
