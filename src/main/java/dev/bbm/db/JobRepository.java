@@ -1,6 +1,5 @@
 package dev.bbm.db;
 
-import dev.bbm.jobs.BatchedMigrationJob;
 import dev.bbm.migration.BatchedJob;
 import dev.bbm.migration.JobStatus;
 import dev.bbm.migration.JobTransitionLog;
@@ -119,64 +118,31 @@ public class JobRepository {
         return client.preparedQuery(sql).execute(params).map(rows -> rows.rowCount() == 1);
     }
 
-    /** The SQLSTATE {@link #changeAndRecord} raises when the job is no longer this worker's. */
+    /** The SQLSTATE {@link #advance} raises when the job is no longer this worker's. */
     public static final String LOST_JOB = "22012";
 
-    /** What one sub-batch did: the rows its statement changed and the seconds it took. */
-    public record SubBatchDone(int rowsAffected, double seconds) {
-    }
-
     /**
-     * The first statement of a sub-batch's transaction: locks the job's row if it is still this
-     * worker's and still at {@code previousCursor}, else fails with {@link #LOST_JOB}, which aborts
-     * the transaction before its change starts. In a pipeline of sub-batches this is what stops
-     * the ones behind a failed one at once, without waiting for locks again.
-     */
-    public Uni<Void> lockIfStillAt(SqlClient client, BatchedJob job, Long previousCursor) {
-        String sql = """
-                SELECT 1 / count(*) FROM (
-                    SELECT 1 FROM batched_background_migration_jobs
-                    WHERE id = $1 AND status = 1 AND attempts = $2 AND processed_until IS NOT DISTINCT FROM $3
-                    FOR UPDATE) mine
-                """;
-        return client.preparedQuery(sql).execute(Tuple.of(job.id(), job.attempts()).addLong(previousCursor)).replaceWithVoid();
-    }
-
-    /**
-     * One sub-batch as one statement: the job's change, then the record of its progress (cursor,
-     * rows changed and seconds taken, from the start of its transaction to the end of the change).
-     * Sent inside a transaction, the change and its progress commit together or not at all.
+     * The first statement of a sub-batch's transaction: moves the job's cursor from
+     * {@code previousCursor} to {@code cursor} and sets the transaction's timeouts. The change
+     * follows in the same transaction, so that both commit or neither.
      *
-     * <p>The record is fenced by status, attempts and the previous cursor: when another worker took
-     * the job over, or an earlier sub-batch of the same pipeline did not commit, it matches no row
-     * and the statement fails with {@link #LOST_JOB} (a division by zero), which aborts the
-     * transaction, so that a COMMIT sent right behind it rolls the change back.
+     * <p>Fenced by status, attempts and the previous cursor: when another worker took the job over,
+     * or the sub-batch before it in a pipeline did not commit, it matches no row and fails with
+     * {@link #LOST_JOB} (a division by zero), which aborts the transaction before the change runs.
      */
-    public Uni<SubBatchDone> changeAndRecord(SqlClient client, BatchedJob job, BatchedMigrationJob.SubBatchStatement change,
-                                              Long previousCursor, long cursor) {
-        int n = change.params().size();
-        String sql = "WITH " + change.asCommonTableExpression("changed") + """
-                , done AS (
-                    -- An aggregate over the change: computed once the change has run to its end.
-                    SELECT count(*)::int AS rows, extract(epoch FROM clock_timestamp() - now())::float8 AS seconds FROM changed
-                ), recorded AS (
-                    UPDATE batched_background_migration_jobs
-                    SET processed_until = $%4$d, updated_at = now(),
-                        metrics = metrics
-                            || jsonb_build_object('timings', jsonb_build_object('sub_batch',
-                                   coalesce(metrics #> '{timings,sub_batch}', '[]') || to_jsonb((SELECT seconds FROM done))))
-                            || jsonb_build_object('affected_rows', jsonb_build_object('sub_batch',
-                                   coalesce(metrics #> '{affected_rows,sub_batch}', '[]') || to_jsonb((SELECT rows FROM done))))
-                    WHERE id = $%1$d AND status = 1 AND attempts = $%2$d AND processed_until IS NOT DISTINCT FROM $%3$d
+    public Uni<Void> advance(SqlClient client, BatchedJob job, Long previousCursor, long cursor, String statementTimeout,
+                             String lockTimeout) {
+        String sql = """
+                WITH advanced AS (
+                    UPDATE batched_background_migration_jobs SET processed_until = $4, updated_at = now()
+                    WHERE id = $1 AND status = 1 AND attempts = $2 AND processed_until IS NOT DISTINCT FROM $3
                     RETURNING 1)
-                SELECT rows, seconds, 1 / (SELECT count(*) FROM recorded) AS fence FROM done
-                """.formatted(n + 1, n + 2, n + 3, n + 4);
-        Tuple params = Tuple.tuple(new ArrayList<>(change.params())).addLong(job.id()).addInteger(job.attempts())
-                .addLong(previousCursor).addLong(cursor);
-        return client.preparedQuery(sql).execute(params).map(rows -> {
-            Row row = rows.iterator().next();
-            return new SubBatchDone(row.getInteger("rows"), row.getDouble("seconds"));
-        });
+                SELECT set_config('statement_timeout', $5, true), set_config('lock_timeout', $6, true),
+                       1 / (SELECT count(*) FROM advanced) AS fence
+                """;
+        return client.preparedQuery(sql).execute(Tuple.of(job.id(), job.attempts()).addLong(previousCursor).addLong(cursor)
+                        .addString(statementTimeout).addString(lockTimeout))
+                .replaceWithVoid();
     }
 
     /** Halves a failed job's remaining range: it keeps [min, midpoint], a new pending job takes the rest. */

@@ -73,8 +73,9 @@ public final class JobExecutor {
                         return Uni.createFrom().failure(new LostJobException(job.id()));
                     }
                     BatchedJob running = withStatus(job, JobStatus.RUNNING, job.attempts() + 1);
-                    return perform(migration, running, table, subBatches(migration, running, jobClass, table,
-                            running.processedUntil()));
+                    SubBatchLog log = new SubBatchLog();
+                    return perform(migration, running, table, log,
+                            subBatches(migration, running, jobClass, table, running.processedUntil(), log));
                 });
     }
 
@@ -84,28 +85,39 @@ public final class JobExecutor {
      */
     public Uni<Outcome> runStarted(BatchedMigration migration, BatchedJob job, List<Long> subBatchEnds,
                                    BatchedMigrationJob jobClass, TableInfo table) {
-        return perform(migration, job, table, Uni.createFrom().deferred(
-                () -> groups(migration, job, jobClass, table, null, subBatchEnds, 0)));
+        SubBatchLog log = new SubBatchLog();
+        return perform(migration, job, table, log, Uni.createFrom().deferred(
+                () -> groups(migration, job, jobClass, table, null, subBatchEnds, 0, log)));
     }
 
-    /** The job's work, then its success, or its failure recorded (unless another worker took it). */
-    private Uni<Outcome> perform(BatchedMigration migration, BatchedJob running, TableInfo table, Uni<Long> work) {
+    /**
+     * The job's work, then its success, or its failure recorded (unless another worker took it),
+     * each with what its sub-batches did.
+     */
+    private Uni<Outcome> perform(BatchedMigration migration, BatchedJob running, TableInfo table, SubBatchLog log,
+                                 Uni<Long> work) {
         long started = System.nanoTime();
         return work
-                .flatMap(cursor -> jobs.transition(pool, running, JobStatus.SUCCEEDED, "finished_at = now()", null, null))
+                .flatMap(cursor -> jobs.transition(pool, running, JobStatus.SUCCEEDED, "finished_at = now()"
+                        + log.metricsUpdate(), null, null))
                 .map(ok -> new Outcome(withStatus(running, JobStatus.SUCCEEDED, running.attempts()), Optional.empty()))
                 .onFailure(e -> !(e instanceof LostJobException))
-                .recoverWithUni(error -> fail(migration, running, JobFailure.of(error), table))
+                .recoverWithUni(error -> fail(migration, running, JobFailure.of(error), table, log))
                 .invoke(outcome -> metrics.jobFinished(migration, outcome.job(), outcome.succeeded(),
                         (System.nanoTime() - started) / 1e9));
     }
 
     /** Records a failure for a job that never started its work (worker lost, table gone, class unknown). */
     public Uni<Outcome> fail(BatchedMigration migration, BatchedJob job, JobFailure failure, TableInfo table) {
+        return fail(migration, job, failure, table, new SubBatchLog());
+    }
+
+    private Uni<Outcome> fail(BatchedMigration migration, BatchedJob job, JobFailure failure, TableInfo table,
+                              SubBatchLog log) {
         String attempts = failure.kind() == JobFailure.Kind.PERMANENT ? ", attempts = " + Math.max(job.attempts(), config.maxAttempts()) : "";
         LOG.warnf("Batch %d of migration %d (%s) failed on attempt %d: %s: %s", job.id(), migration.id(),
                 migration.identifier(), job.attempts(), failure.exceptionClass(), failure.message());
-        return jobs.transition(pool, job, JobStatus.FAILED, "finished_at = now()" + attempts,
+        return jobs.transition(pool, job, JobStatus.FAILED, "finished_at = now()" + attempts + log.metricsUpdate(),
                         failure.exceptionClass(), failure.message())
                 .flatMap(moved -> {
                     BatchedJob failed = withStatus(job, JobStatus.FAILED,
@@ -138,21 +150,21 @@ public final class JobExecutor {
      * groups. With a pause, a group is one sub-batch; without, {@link #PIPELINE_DEPTH}.
      */
     private Uni<Long> subBatches(BatchedMigration migration, BatchedJob job, BatchedMigrationJob jobClass, TableInfo table,
-                                 Long cursor) {
+                                 Long cursor, SubBatchLog log) {
         long from = cursor == null ? job.minValue() : cursor + 1;
         if (from > job.maxValue()) {
             return Uni.createFrom().item(cursor);
         }
         return PrimaryKeyBatchingStrategy.subBatchEnds(pool, table.qualifiedName(), migration.columnName(), from,
                         job.maxValue(), job.subBatchSize())
-                .flatMap(ends -> groups(migration, job, jobClass, table, cursor, ends, 0));
+                .flatMap(ends -> groups(migration, job, jobClass, table, cursor, ends, 0, log));
     }
 
     private Uni<Long> groups(BatchedMigration migration, BatchedJob job, BatchedMigrationJob jobClass, TableInfo table,
-                             Long cursor, List<Long> ends, int first) {
+                             Long cursor, List<Long> ends, int first, SubBatchLog log) {
         int depth = job.pauseMs() > 0 ? 1 : PIPELINE_DEPTH;
         List<Long> group = ends.subList(first, Math.min(ends.size(), first + depth));
-        return pool.withConnection(connection -> pipeline(connection, migration, job, jobClass, table, cursor, group))
+        return pool.withConnection(connection -> pipeline(connection, migration, job, jobClass, table, cursor, group, log))
                 .flatMap(next -> {
                     int done = first + group.size();
                     if (done >= ends.size()) {
@@ -161,61 +173,102 @@ public final class JobExecutor {
                     Uni<Void> pause = job.pauseMs() > 0
                             ? Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(job.pauseMs()))
                             : Uni.createFrom().voidItem();
-                    return pause.flatMap(ignored -> groups(migration, job, jobClass, table, next, ends, done));
+                    return pause.flatMap(ignored -> groups(migration, job, jobClass, table, next, ends, done, log));
                 });
     }
 
     /**
      * Sends a group of sub-batches at once, each a transaction of one round trip's worth of
-     * statements: {@code BEGIN}, its timeouts, the job row's lock ({@link JobRepository#lockIfStillAt}),
-     * the change with its progress ({@link JobRepository#changeAndRecord}) and {@code COMMIT}. The
-     * server runs them one after the other without waiting for bbm. Each sub-batch is fenced by
-     * the cursor the one before it left, so when one fails, the ones behind it in the pipeline
-     * abort before they change anything and nothing is skipped.
+     * statements: {@code BEGIN}, the job's progress with this transaction's timeouts
+     * ({@link JobRepository#advance}), the job's change and {@code COMMIT}; the change and the
+     * progress commit together or not at all. The server runs them one after the other without
+     * waiting for bbm. The progress is fenced by the cursor the sub-batch before left, so when
+     * one fails, those behind it in the pipeline abort before their change and nothing is skipped.
+     *
+     * <p>A sub-batch's time runs from the answer to the one before it (or the group's sending)
+     * to the answer to its {@code COMMIT}: what it cost, {@code COMMIT} included.
      *
      * @return the cursor after the last sub-batch that committed, or the first failure
      */
     private Uni<Long> pipeline(SqlConnection connection, BatchedMigration migration, BatchedJob job,
-                               BatchedMigrationJob jobClass, TableInfo table, Long cursor, List<Long> ends) {
+                               BatchedMigrationJob jobClass, TableInfo table, Long cursor, List<Long> ends, SubBatchLog log) {
+        long[] answered = new long[ends.size() + 1];
+        answered[0] = System.nanoTime();
+        String statementTimeout = config.statementTimeout().toMillis() + "ms";
+        String lockTimeout = config.lockTimeout().toMillis() + "ms";
         List<Uni<SubBatchOutcome>> sent = new ArrayList<>(ends.size());
         Long previous = cursor;
-        for (long to : ends) {
+        for (int i = 0; i < ends.size(); i++) {
+            long to = ends.get(i);
+            int index = i + 1;
             long from = previous == null ? job.minValue() : previous + 1;
             var statement = jobClass.subBatchStatement(new BatchedMigrationJob.SubBatch(table, migration.columnName(),
                     migration.jobArguments(), from, to));
-            Uni<?> begin = connection.query("BEGIN").execute();
-            Uni<?> timeouts = connection.preparedQuery("SELECT set_config('statement_timeout', $1, true),"
-                            + " set_config('lock_timeout', $2, true)")
-                    .execute(Tuple.of(config.statementTimeout().toMillis() + "ms", config.lockTimeout().toMillis() + "ms"));
-            Uni<?> guard = jobs.lockIfStillAt(connection, job, previous);
-            Uni<JobRepository.SubBatchDone> change = jobs.changeAndRecord(connection, job, statement, previous, to);
-            Uni<?> commit = connection.query("COMMIT").execute();
+            Uni<Object> begin = connection.query("BEGIN").execute().map(Object.class::cast);
+            Uni<Object> progress = jobs.advance(connection, job, previous, to, statementTimeout, lockTimeout)
+                    .map(Object.class::cast);
+            Uni<Object> change = connection.preparedQuery(statement.sql()).execute(Tuple.from(statement.params()))
+                    .map(rows -> (Object) rows.rowCount());
+            Uni<Object> commit = connection.query("COMMIT").execute().invoke(() -> answered[index] = System.nanoTime())
+                    .map(Object.class::cast);
             // All are awaited, so the group ends with every statement answered; the first failure
             // among them is the sub-batch's (a COMMIT after a failure just rolls back).
-            List<Uni<Object>> statements = List.of(begin.map(Object.class::cast), timeouts.map(Object.class::cast),
-                    guard.map(Object.class::cast), change.map(Object.class::cast), commit.map(Object.class::cast));
-            sent.add(Uni.join().all(statements).andCollectFailures()
-                    .map(results -> new SubBatchOutcome(to, (JobRepository.SubBatchDone) results.get(3), null))
-                    .onFailure().recoverWithItem(e -> new SubBatchOutcome(to, null, firstCause(e))));
+            sent.add(Uni.join().all(List.of(begin, progress, change, commit)).andCollectFailures()
+                    .map(results -> new SubBatchOutcome(to, (Integer) results.get(2), null))
+                    .onFailure().recoverWithItem(e -> new SubBatchOutcome(to, 0, firstCause(e))));
             previous = to;
         }
         return Uni.join().all(sent).andFailFast().flatMap(outcomes -> {
             Long reached = cursor;
-            for (SubBatchOutcome outcome : outcomes) {
+            for (int i = 0; i < outcomes.size(); i++) {
+                SubBatchOutcome outcome = outcomes.get(i);
                 if (outcome.failure() != null) {
                     Throwable failure = outcome.failure() instanceof PgException pg && JobRepository.LOST_JOB.equals(pg.getSqlState())
                             ? new LostJobException(job.id()) : outcome.failure();
                     // Progress up to here is committed; the failed job resumes after it.
                     return Uni.createFrom().failure(failure);
                 }
-                metrics.subBatch(migration, outcome.done().seconds(), outcome.done().rowsAffected());
+                double seconds = (answered[i + 1] - answered[i]) / 1e9;
+                log.add(seconds, outcome.rowsAffected());
+                metrics.subBatch(migration, seconds, outcome.rowsAffected());
                 reached = outcome.to();
             }
             return Uni.createFrom().item(reached);
         });
     }
 
-    private record SubBatchOutcome(long to, JobRepository.SubBatchDone done, Throwable failure) {
+    private record SubBatchOutcome(long to, int rowsAffected, Throwable failure) {
+    }
+
+    /**
+     * What the sub-batches of one attempt did, written into the job's {@code metrics} when the
+     * attempt ends (as GitLab's wrapper does), not with each sub-batch: a sub-batch then only
+     * moves the job's cursor.
+     */
+    static final class SubBatchLog {
+
+        private final List<Double> seconds = new ArrayList<>();
+        private final List<Integer> rows = new ArrayList<>();
+
+        void add(double subBatchSeconds, int rowsAffected) {
+            seconds.add(subBatchSeconds);
+            rows.add(rowsAffected);
+        }
+
+        /**
+         * The SET clause items that append them to {@code timings.sub_batch} and
+         * {@code affected_rows.sub_batch}, or nothing. Only numbers, so they are written inline.
+         */
+        String metricsUpdate() {
+            if (seconds.isEmpty()) {
+                return "";
+            }
+            return ", metrics = metrics || jsonb_build_object("
+                    + "'timings', jsonb_build_object('sub_batch', coalesce(metrics #> '{timings,sub_batch}', '[]') || '"
+                    + seconds + "'::jsonb), "
+                    + "'affected_rows', jsonb_build_object('sub_batch', coalesce(metrics #> '{affected_rows,sub_batch}', '[]') || '"
+                    + rows + "'::jsonb))";
+        }
     }
 
     private static Throwable firstCause(Throwable e) {

@@ -9,9 +9,9 @@ import java.util.List;
  *
  * <p>Implement it as an {@code @ApplicationScoped} bean; {@link JobRegistry} finds it by
  * {@link #jobClassName()}. The engine cuts a batch into sub-batches and asks
- * {@link #subBatchStatement} for the statement of each; it runs that statement and the record of
- * the sub-batch's progress as one statement, in one transaction, so the change and its progress
- * commit together. A retried batch may run a sub-batch again: the SQL must be idempotent.
+ * {@link #subBatchStatement} for the statement of each, and runs it in the transaction that moves
+ * the job's cursor, so the change and its progress commit together. A retried batch may run a
+ * sub-batch again: the SQL must be idempotent.
  */
 public interface BatchedMigrationJob {
 
@@ -27,8 +27,8 @@ public interface BatchedMigrationJob {
 
     /**
      * The statement that changes the rows whose {@code batchColumn} lies in {@code [from, to]}: one
-     * {@code UPDATE}, {@code DELETE} or {@code INSERT … SELECT} without a {@code RETURNING} clause
-     * (the engine adds one to count the rows it changed), with its values bound as parameters.
+     * {@code UPDATE}, {@code DELETE} or {@code INSERT … SELECT}, with its values bound as
+     * parameters. The rows it reports changed are the sub-batch's {@code affected_rows}.
      */
     SubBatchStatement subBatchStatement(SubBatch subBatch);
 
@@ -39,21 +39,13 @@ public interface BatchedMigrationJob {
     /**
      * A data-modifying statement and its parameters ({@code $1}, {@code $2}, … in order).
      *
-     * @param sql    the statement, without {@code RETURNING}
+     * @param sql    the statement
      * @param params the values of its parameters
      */
     record SubBatchStatement(String sql, List<Object> params) {
 
         public SubBatchStatement {
             params = List.copyOf(params);
-        }
-
-        /**
-         * The statement as a common table expression named {@code name} that yields one row per
-         * row it changed, for a statement that goes on to count them: {@code name AS (… RETURNING 1)}.
-         */
-        public String asCommonTableExpression(String name) {
-            return name + " AS (" + sql + " RETURNING 1)";
         }
     }
 }

@@ -144,9 +144,7 @@ public class MigrationService {
      */
     private Uni<Void> dryRun(BatchedMigrationJob job, BatchedMigrationJob.SubBatch empty) {
         BatchedMigrationJob.SubBatchStatement statement = job.subBatchStatement(empty);
-        // In the form the engine runs it: as a common table expression whose rows are counted.
-        String counted = "WITH " + statement.asCommonTableExpression("changed") + " SELECT count(*) FROM changed";
-        return pool.withConnection(connection -> connection.begin().flatMap(tx -> connection.preparedQuery(counted)
+        return pool.withConnection(connection -> connection.begin().flatMap(tx -> connection.preparedQuery(statement.sql())
                         .execute(Tuple.from(statement.params())).onItemOrFailure().call(tx::rollback)))
                 .onFailure(PgException.class).transform(e -> ApiException.validation(List.of(new FieldError("job_arguments",
                         "PostgreSQL refused the job's statement: " + ((PgException) e).getErrorMessage()))))
