@@ -65,7 +65,8 @@ public class JobRepository {
      * GitLab's {@code PrimaryKeyBatchingStrategy} and the job's start in one statement: takes the
      * next {@code batchSize} keys from {@code start} on (a keyset walk clamped to {@code last}),
      * inserts the job for them already running (first attempt, with its pending → running
-     * transition log) and returns it with the keys its sub-batches end at. The job reaches to
+     * transition log) and returns it with the keys its sub-batches end at. Its {@code started_at}
+     * is taken once the keys are cut: cutting them is choosing the batch. The job reaches to
      * {@code last} when the keys run out, so the jobs cover the migration's range exactly (even a
      * batch of no keys, which still covers a row inserted there since).
      *
@@ -79,7 +80,7 @@ public class JobRepository {
                 ), job AS (
                     INSERT INTO batched_background_migration_jobs (batched_background_migration_id, min_value, max_value,
                         batch_size, sub_batch_size, pause_ms, status, attempts, started_at, metrics)
-                    SELECT $1, $2, CASE WHEN keys < $4 THEN $3 ELSE highest END, keys, $5, $6, 1, 1, now(),
+                    SELECT $1, $2, CASE WHEN keys < $4 THEN $3 ELSE highest END, keys, $5, $6, 1, 1, clock_timestamp(),
                            jsonb_build_object('worker', $7::text)
                     FROM counted
                     RETURNING %1$s

@@ -68,14 +68,20 @@ public final class BatchedMigrationRunner {
      * @param mayRun    whether the switch lets the migration run, read at the same time
      */
     public Uni<Step> step(long migrationId, String tableName, Uni<Boolean> mayRun) {
-        // Three independent reads, sent at once: each goes out on a connection of its own.
-        return Uni.combine().all().unis(mayRun, migrations.findExecutable(pool, migrationId), catalog.findTable(pool, tableName))
+        // Independent reads, sent at once, each on a connection of its own: the switch, the
+        // migration (if executable), its table, and the jobs that decide what to run next.
+        return Uni.combine().all().unis(mayRun, migrations.findExecutable(pool, migrationId), catalog.findTable(pool, tableName),
+                        jobs.nextRetriable(pool, migrationId, config.maxAttempts()), jobs.furthest(pool, migrationId))
                 .asTuple().flatMap(read -> !read.getItem1() || read.getItem2().isEmpty()
                         ? Uni.createFrom().item(Step.STOP)
-                        : step(read.getItem2().get(), read.getItem3()));
+                        : step(read.getItem2().get(), read.getItem3(), new NextWork(read.getItem4(), read.getItem5())));
     }
 
-    private Uni<Step> step(BatchedMigration migration, Optional<TableInfo> table) {
+    /** The job to retry, if any, and the job reaching furthest, where the next batch would start. */
+    private record NextWork(Optional<BatchedJob> retriable, Optional<BatchedJob> furthest) {
+    }
+
+    private Uni<Step> step(BatchedMigration migration, Optional<TableInfo> table, NextWork next) {
         Optional<BatchedMigrationJob> jobClass = registry.find(migration.jobClassName());
         if (jobClass.isEmpty()) {
             return failWithoutWork(migration, JobFailure.unknownJobClass(migration.jobClassName()));
@@ -97,7 +103,7 @@ public final class BatchedMigrationRunner {
             }
             Uni<Void> released = migration.onHoldUntil() == null || !checkHealth ? Uni.createFrom().voidItem()
                     : migrations.release(pool, migration.id());
-            return released.flatMap(ignored -> work(migration, jobClass.get(), table.get()));
+            return released.flatMap(ignored -> work(migration, jobClass.get(), table.get(), next));
         });
     }
 
@@ -115,17 +121,13 @@ public final class BatchedMigrationRunner {
         return true;
     }
 
-    private Uni<Step> work(BatchedMigration migration, BatchedMigrationJob jobClass, TableInfo table) {
+    private Uni<Step> work(BatchedMigration migration, BatchedMigrationJob jobClass, TableInfo table, NextWork next) {
         long estimate = Math.max(0, table.estimatedRows());
         Uni<Void> started = migration.startedAt() != null && migration.totalTupleCount() != null
                 ? Uni.createFrom().voidItem() : migrations.markStarted(pool, migration.id(), estimate);
-        // The job to retry and the furthest job are read at once; the second serves when there is no first.
-        return started
-                .flatMap(ignored -> Uni.combine().all().unis(jobs.nextRetriable(pool, migration.id(), config.maxAttempts()),
-                        jobs.furthest(pool, migration.id())).asTuple())
-                .flatMap(read -> read.getItem1().isPresent()
-                        ? retry(migration, read.getItem1().get(), jobClass, table)
-                        : nextBatch(migration, jobClass, table, read.getItem2()));
+        return started.flatMap(ignored -> next.retriable().isPresent()
+                ? retry(migration, next.retriable().get(), jobClass, table)
+                : nextBatch(migration, jobClass, table, next.furthest()));
     }
 
     /**
