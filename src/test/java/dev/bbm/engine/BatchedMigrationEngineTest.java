@@ -82,11 +82,7 @@ class BatchedMigrationEngineTest extends DatabaseTestCase {
     @Test
     void aFailingBatchIsRetriedThreeTimesThenTheMigrationFails() {
         db.createCopyTable("engine_failing", 1000, 0);
-        db.exec("""
-                CREATE OR REPLACE FUNCTION engine_failing_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'row % refuses to change', NEW.id; END $$""");
-        db.exec("CREATE TRIGGER guard BEFORE UPDATE ON engine_failing FOR EACH ROW WHEN (NEW.id BETWEEN 450 AND 460)"
-                + " EXECUTE FUNCTION engine_failing_guard()");
+        db.refuseUpdates("engine_failing", "NEW.id BETWEEN 450 AND 460");
         long id = queue("engine_failing", "\"batch_size\": 100, \"sub_batch_size\": 50, \"interval\": 0, \"pause_ms\": 0");
         db.engine(true, 2);
         db.awaitStatus(id, "failed", LONG);
@@ -107,11 +103,7 @@ class BatchedMigrationEngineTest extends DatabaseTestCase {
     @Test
     void aMigrationWhoseBatchesMostlyFailStopsAfterFiftyJobs() {
         db.createCopyTable("engine_ratio", 2000, 0);
-        db.exec("""
-                CREATE OR REPLACE FUNCTION engine_ratio_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'no'; END $$""");
-        db.exec("CREATE TRIGGER guard BEFORE UPDATE ON engine_ratio FOR EACH ROW WHEN (NEW.id > 200)"
-                + " EXECUTE FUNCTION engine_ratio_guard()");
+        db.refuseUpdates("engine_ratio", "NEW.id > 200");
         long id = queue("engine_ratio", "\"batch_size\": 10, \"sub_batch_size\": 10, \"interval\": 0, \"pause_ms\": 0, \"optimize\": false");
         db.engine(true, 2);
         db.awaitStatus(id, "failed", LONG);

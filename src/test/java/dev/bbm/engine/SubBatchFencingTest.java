@@ -103,11 +103,7 @@ class SubBatchFencingTest extends DatabaseTestCase {
     @Test
     void subBatchesPipelinedBehindAFailedOneChangeNothing() {
         db.createCopyTable("fence_pipeline", 100, 0);
-        db.exec("""
-                CREATE OR REPLACE FUNCTION fence_pipeline_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'row % refuses to change', NEW.id; END $$""");
-        db.exec("CREATE TRIGGER guard BEFORE UPDATE ON fence_pipeline FOR EACH ROW WHEN (NEW.id = 25)"
-                + " EXECUTE FUNCTION fence_pipeline_guard()");
+        db.refuseUpdates("fence_pipeline", "NEW.id = 25");
         long id = admin().body(copy("fence_pipeline", "\"batch_size\": 100, \"sub_batch_size\": 10, \"interval\": 0,"
                 + " \"pause_ms\": 0, \"optimize\": false")).post(MIGRATIONS).then().statusCode(201).extract().<Integer>path("id");
         db.engine(true, 2);

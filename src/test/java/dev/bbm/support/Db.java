@@ -67,6 +67,17 @@ public final class Db {
                 """);
     }
 
+    /**
+     * Makes the updates of {@code table}'s rows that match {@code condition} (over {@code NEW})
+     * fail with "row &lt;id&gt; refuses to change", as a trigger would in an application.
+     */
+    public void refuseUpdates(String table, String condition) {
+        exec("CREATE OR REPLACE FUNCTION " + table + "_guard() RETURNS trigger LANGUAGE plpgsql AS $$"
+                + " BEGIN RAISE EXCEPTION 'row % refuses to change', NEW.id; END $$");
+        exec("CREATE TRIGGER guard BEFORE UPDATE ON " + table + " FOR EACH ROW WHEN (" + condition + ")"
+                + " EXECUTE FUNCTION " + table + "_guard()");
+    }
+
     /** Rows of a copy table ({@code a} into {@code b}) in {@code [1, maxId]} whose copy is wrong. */
     public long wrongCopies(String table, long maxId) {
         return count("SELECT count(*) FROM " + table + " WHERE id <= $1 AND b IS DISTINCT FROM a", maxId);
