@@ -93,3 +93,11 @@ md "## 2. Impact on a live workload (pgbench)" "" \
    "| alone (after) | $after_tps | $after_itps | $after_p50 | $after_p99 | $(thousands "$after_n") | $(calc 'a / b' "$after_tps" "$base_tps") | $(calc 'a / b' "$after_p50" "$base_p50") | $(calc 'a / b' "$after_p99" "$base_p99") | |" \
    "" "The application's slowdown (alone TPS over TPS): $(calc 'a / b' "$base_tps" "$full_tps")× at full speed, $(calc 'a / b' "$base_tps" "$gentle_tps")× gentle." \
    "bbm's migrations when pgbench stopped (then paused): full speed $full_states; gentle $gentle_states." ""
+# Every 5 s progress report, so that a phase's average can be read against what happened in it
+# (bbm finishing early, other work on the machine).
+every_5s() {
+    awk '/^progress:/ { for (i = 1; i <= NF; i++) if ($(i) == "tps,") printf "%s%d", sep, $(i - 1); sep = " " }' "$PGB/$1.progress"
+}
+md "pgbench's TPS in each 5 s progress report:" "" "| phase | TPS every 5 s |" "|---|---|" \
+   "| alone | $(every_5s alone) |" "| bbm full speed | $(every_5s full) |" "| bbm gentle | $(every_5s gentle) |" \
+   "| alone (after) | $(every_5s alone_after) |" ""

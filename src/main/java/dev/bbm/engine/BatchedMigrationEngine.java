@@ -178,8 +178,9 @@ public final class BatchedMigrationEngine {
         if (stopped) {
             return Uni.createFrom().voidItem();
         }
-        Uni<Boolean> switchOn = candidate.finalizing() ? Uni.createFrom().item(true)
-                : settings.get(pool).map(current -> current.executeOnSchedule());
+        java.util.function.Function<io.vertx.mutiny.sqlclient.SqlClient, Uni<Boolean>> switchOn = candidate.finalizing()
+                ? client -> Uni.createFrom().item(true)
+                : client -> settings.get(client).map(current -> current.executeOnSchedule());
         return runner.step(candidate.id(), candidate.tableName(), switchOn)
                 .flatMap(step -> step == BatchedMigrationRunner.Step.CONTINUE
                         ? stepWhileExecutable(candidate, leaseEnds) : Uni.createFrom().voidItem());

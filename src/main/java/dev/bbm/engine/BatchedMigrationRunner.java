@@ -15,7 +15,9 @@ import dev.bbm.engine.health.DatabaseHealth;
 import dev.bbm.engine.health.HealthSignal;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -65,14 +67,16 @@ public final class BatchedMigrationRunner {
 
     /**
      * @param tableName the migration's table (it never changes), read at once with the migration
-     * @param mayRun    whether the switch lets the migration run, read at the same time
+     * @param mayRun    whether the switch lets the migration run, read on the same connection
      */
-    public Uni<Step> step(long migrationId, String tableName, Uni<Boolean> mayRun) {
-        // Independent reads, sent at once, each on a connection of its own: the switch, the
-        // migration (if executable), its table, and the jobs that decide what to run next.
-        return Uni.combine().all().unis(mayRun, migrations.findExecutable(pool, migrationId), catalog.findTable(pool, tableName),
-                        jobs.nextRetriable(pool, migrationId, config.maxAttempts()), jobs.furthest(pool, migrationId))
-                .asTuple().flatMap(read -> !read.getItem1() || read.getItem2().isEmpty()
+    public Uni<Step> step(long migrationId, String tableName, Function<SqlClient, Uni<Boolean>> mayRun) {
+        // Independent reads, pipelined on one connection (one round trip, one server process):
+        // the switch, the migration (if executable), its table, and the jobs that decide what to run next.
+        return pool.withConnection(connection -> Uni.combine().all().unis(mayRun.apply(connection),
+                                migrations.findExecutable(connection, migrationId), catalog.findTable(connection, tableName),
+                                jobs.nextRetriable(connection, migrationId, config.maxAttempts()), jobs.furthest(connection, migrationId))
+                        .asTuple())
+                .flatMap(read -> !read.getItem1() || read.getItem2().isEmpty()
                         ? Uni.createFrom().item(Step.STOP)
                         : step(read.getItem2().get(), read.getItem3(), new NextWork(read.getItem4(), read.getItem5())));
     }
