@@ -65,14 +65,15 @@ SELECT id, batched_background_migration_id, min_value, max_value, batch_size, su
        status, attempts, processed_until, created_at, updated_at, started_at, finished_at, metrics::text AS metrics_json
 FROM batched_background_migration_jobs
 WHERE batched_background_migration_id = :mid AND (NULL::int IS NULL OR status = NULL::int)
-ORDER BY id LIMIT 20 OFFSET 0;
+ORDER BY batched_background_migration_id, id LIMIT 20 OFFSET 0;
 -- name: executable migrations at each tick and step, MigrationRepository.EXECUTABLE
 SELECT m.id, m.table_name, m.status
 FROM batched_background_migrations m
 LEFT JOIN LATERAL (
     SELECT created_at FROM batched_background_migration_jobs
     WHERE batched_background_migration_id = m.id ORDER BY id DESC LIMIT 1) last ON true
-WHERE ((m.status = 5 AND (m.on_hold_until IS NULL OR m.on_hold_until <= now() OR m.finalize_ignoring_health))
+WHERE m.status IN (1, 5)
+  AND ((m.status = 5 AND (m.on_hold_until IS NULL OR m.on_hold_until <= now() OR m.finalize_ignoring_health))
        OR (m.status = 1
            AND (m.on_hold_until IS NULL OR m.on_hold_until <= now())
            AND (last.created_at IS NULL OR last.created_at <= now() - make_interval(secs => m."interval"))))
