@@ -10,6 +10,7 @@ import dev.bbm.jobs.JobRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -178,7 +180,7 @@ public final class BatchedMigrationEngine {
         if (stopped) {
             return Uni.createFrom().voidItem();
         }
-        java.util.function.Function<io.vertx.mutiny.sqlclient.SqlClient, Uni<Boolean>> switchOn = candidate.finalizing()
+        Function<SqlClient, Uni<Boolean>> switchOn = candidate.finalizing()
                 ? client -> Uni.createFrom().item(true)
                 : client -> settings.get(client).map(current -> current.executeOnSchedule());
         return runner.step(candidate.id(), candidate.tableName(), switchOn)
