@@ -71,7 +71,7 @@ public record MigrationResponse(
         if (row.recentJobSeconds() == null) {
             return null;
         }
-        long total = m.totalTupleCount() != null ? m.totalTupleCount() : m.maxValue() - m.minValue() + 1;
+        long total = m.totalTupleCount() != null ? m.totalTupleCount() : m.keyRangeSize();
         long remaining = Math.max(0, total - row.jobs().succeededTuples());
         long batches = (remaining + m.batchSize() - 1) / m.batchSize();
         double perBatch = m.status() == MigrationStatus.FINALIZING ? row.recentJobSeconds()
@@ -88,7 +88,7 @@ public record MigrationResponse(
         if (m.status().isDone()) {
             return BigDecimal.valueOf(100);
         }
-        long total = m.totalTupleCount() != null ? m.totalTupleCount() : m.maxValue() - m.minValue() + 1;
+        long total = m.totalTupleCount() != null ? m.totalTupleCount() : m.keyRangeSize();
         if (total <= 0) {
             return BigDecimal.ZERO;
         }

@@ -28,6 +28,16 @@ public final class Identifiers {
         return parts.length <= 2 && java.util.Arrays.stream(parts).allMatch(Identifiers::isPlain);
     }
 
+    /**
+     * A stored {@code table_name} ({@code table} or {@code schema.table}) as SQL text that
+     * {@code to_regclass} resolves to exactly that table: each part quoted, so {@code Events}
+     * stays {@code Events} instead of folding to {@code events}.
+     */
+    public static String quoteTableName(String tableName) {
+        int dot = tableName.indexOf('.');
+        return dot < 0 ? quote(tableName) : quote(tableName.substring(0, dot)) + "." + quote(tableName.substring(dot + 1));
+    }
+
     public static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }

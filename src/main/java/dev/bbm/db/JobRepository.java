@@ -2,6 +2,7 @@ package dev.bbm.db;
 
 import dev.bbm.migration.BatchedJob;
 import dev.bbm.migration.JobStatus;
+import dev.bbm.migration.MigrationStatus;
 import dev.bbm.migration.JobTransitionLog;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -20,6 +21,9 @@ public class JobRepository {
     /** GitLab's column sizes for the transition logs. */
     public static final int EXCEPTION_CLASS_MAX = 100;
     public static final int EXCEPTION_MESSAGE_MAX = 1000;
+
+    /** The migration statuses under which new jobs are created. */
+    private static final Short[] RUNNING_MIGRATIONS = {MigrationStatus.ACTIVE.code(), MigrationStatus.FINALIZING.code()};
 
     private static final String COLUMNS = """
             id, batched_background_migration_id, min_value, max_value, batch_size, sub_batch_size, pause_ms,
@@ -70,19 +74,27 @@ public class JobRepository {
      * {@code last} when the keys run out, so the jobs cover the migration's range exactly (even a
      * batch of no keys, which still covers a row inserted there since).
      *
+     * <p>Only while the migration runs (active or finalizing): the migration's row is read
+     * {@code FOR SHARE}, so an operator's status change (pause, mark finished) and this insert
+     * are ordered, and a job is never created after the migration stopped or inside the range
+     * {@code mark_finished} closed.
+     *
      * @param table a quoted, qualified table name
+     * @return the job, or empty when the migration no longer runs
      */
-    public Uni<StartedJob> startNext(SqlClient client, long migrationId, String table, String column, long start, long last,
-                                     int batchSize, int subBatchSize, int pauseMs, String worker) {
+    public Uni<Optional<StartedJob>> startNext(SqlClient client, long migrationId, String table, String column, long start,
+                                               long last, int batchSize, int subBatchSize, int pauseMs, String worker) {
         String sql = "WITH RECURSIVE " + KeysetSql.hops(table, column, "$2", "$3", "$4", "$5") + """
-                , counted AS (
+                , running AS (
+                    SELECT id FROM batched_background_migrations WHERE id = $1 AND status = ANY($8) FOR SHARE
+                ), counted AS (
                     SELECT max(total) AS keys, (SELECT hi FROM hops ORDER BY total DESC LIMIT 1) AS highest FROM hops
                 ), job AS (
                     INSERT INTO batched_background_migration_jobs (batched_background_migration_id, min_value, max_value,
                         batch_size, sub_batch_size, pause_ms, status, attempts, started_at, metrics)
                     SELECT $1, $2, CASE WHEN keys < $4 THEN $3 ELSE highest END, keys, $5, $6, 1, 1, clock_timestamp(),
                            jsonb_build_object('worker', $7::text)
-                    FROM counted
+                    FROM counted, running
                     RETURNING %1$s
                 ), logged AS (
                     INSERT INTO batched_background_migration_job_transition_logs
@@ -92,10 +104,13 @@ public class JobRepository {
                 SELECT job.*, ARRAY(SELECT hi FROM hops WHERE total > 0 ORDER BY total) AS cuts FROM job
                 """.formatted(COLUMNS);
         return client.preparedQuery(sql).execute(Tuple.tuple(List.of(migrationId, start, last, batchSize, subBatchSize,
-                        pauseMs, worker)))
+                        pauseMs, worker, RUNNING_MIGRATIONS)))
                 .map(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        return Optional.empty();
+                    }
                     Row row = rows.iterator().next();
-                    return new StartedJob(from(row), List.of(row.getArrayOfLongs("cuts")));
+                    return Optional.of(new StartedJob(from(row), List.of(row.getArrayOfLongs("cuts"))));
                 });
     }
 
@@ -146,23 +161,27 @@ public class JobRepository {
                 .replaceWithVoid();
     }
 
-    /** Halves a failed job's remaining range: it keeps [min, midpoint], a new pending job takes the rest. */
+    /**
+     * Halves a failed job's remaining range: it keeps [min, midpoint], a new pending job takes the
+     * rest. Only while the job is still failed: one marked finished meanwhile keeps its range.
+     */
     public Uni<Void> split(SqlClient client, BatchedJob job, long midpoint, int secondKeys) {
         String sql = """
-                WITH second AS (
-                    INSERT INTO batched_background_migration_jobs (batched_background_migration_id, min_value, max_value,
-                        batch_size, sub_batch_size, pause_ms)
-                    VALUES ($2, $3 + 1, $4, $5, LEAST($7, $5), $8)
+                WITH first AS (
+                    UPDATE batched_background_migration_jobs
+                    SET max_value = $3::bigint, batch_size = $6::int, sub_batch_size = LEAST(sub_batch_size, $6::int), attempts = 0,
+                        updated_at = now()
+                    WHERE id = $1 AND status = $9
+                    RETURNING id
                 )
-                UPDATE batched_background_migration_jobs
-                SET max_value = $3, batch_size = $6, sub_batch_size = LEAST(sub_batch_size, $6), attempts = 0,
-                    updated_at = now()
-                WHERE id = $1
+                INSERT INTO batched_background_migration_jobs (batched_background_migration_id, min_value, max_value,
+                    batch_size, sub_batch_size, pause_ms)
+                SELECT $2::bigint, $3::bigint + 1, $4::bigint, $5::int, LEAST($7::int, $5::int), $8::int FROM first
                 """;
         // Like GitLab, the first half keeps what is left of the batch size: the keys it has done too.
         return client.preparedQuery(sql).execute(Tuple.tuple(List.of(job.id(), job.migrationId(), midpoint,
                 job.maxValue(), Math.max(1, secondKeys), Math.max(1, job.batchSize() - secondKeys), job.subBatchSize(),
-                job.pauseMs())))
+                job.pauseMs(), JobStatus.FAILED.code())))
                 .replaceWithVoid();
     }
 

@@ -4,6 +4,7 @@ import dev.bbm.db.CatalogRepository;
 import dev.bbm.db.JobRepository;
 import dev.bbm.db.MigrationRepository;
 import dev.bbm.db.TableInfo;
+import dev.bbm.db.TimeoutTransaction;
 import dev.bbm.jobs.BatchedMigrationJob;
 import dev.bbm.jobs.JobRegistry;
 import dev.bbm.migration.BatchedJob;
@@ -17,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -153,16 +155,21 @@ public final class BatchedMigrationRunner {
     /** Creates the job for the next {@code batch_size} keys after the furthest job, and runs it. */
     private Uni<Step> nextBatch(BatchedMigration migration, BatchedMigrationJob jobClass, TableInfo table,
                                 Optional<BatchedJob> furthest) {
-        long start = furthest.map(j -> j.maxValue() + 1).orElse(migration.minValue());
-        if (start > migration.maxValue()) {
+        if (furthest.isPresent() && furthest.get().maxValue() >= migration.maxValue()) {
             return finishIfDone(migration);
         }
-        return jobs.startNext(pool, migration.id(), table.qualifiedName(), migration.columnName(), start, migration.maxValue(),
+        long start = furthest.map(j -> j.nextKey().getAsLong()).orElse(migration.minValue());
+        return TimeoutTransaction.run(pool, config.statementTimeout(), config.lockTimeout(), client -> jobs.startNext(client,
+                        migration.id(), table.qualifiedName(), migration.columnName(), start, migration.maxValue(),
                         migration.batchSize(), Math.min(migration.subBatchSize(), migration.batchSize()), migration.pauseMs(),
-                        JobExecutor.WORKER)
-                .flatMap(started -> executor.runStarted(migration, started.job(),
-                        PrimaryKeyBatchingStrategy.reaching(started.cuts(), started.job().maxValue()), jobClass, table))
-                .flatMap(outcome -> afterJob(migration, outcome));
+                        JobExecutor.WORKER))
+                .flatMap(started -> started.isEmpty()
+                        // Paused, marked finished or failed since it was read: nothing more to start.
+                        ? Uni.createFrom().item(Step.STOP)
+                        : executor.runStarted(migration, started.get().job(),
+                                        PrimaryKeyBatchingStrategy.reaching(started.get().cuts(), started.get().job().maxValue()),
+                                        jobClass, table)
+                                .flatMap(outcome -> afterJob(migration, outcome)));
     }
 
     /** GitLab's stop rules after a job: too many failures fail the migration; the last batch finishes it. */
@@ -234,11 +241,17 @@ public final class BatchedMigrationRunner {
      */
     private Uni<Step> failWithoutWork(BatchedMigration migration, JobFailure failure) {
         return jobs.furthest(pool, migration.id()).flatMap(furthest -> {
-            // An empty range after every other job's, so it overlaps none.
-            long at = furthest.map(j -> j.maxValue() + 1).orElse(migration.minValue());
-            return jobs.insert(pool, migration.id(), at, at, 0, 1, 0);
-        }).flatMap(job -> executor.fail(migration, job, failure, null))
-                .flatMap(outcome -> migrations.complete(pool, migration.id(), MigrationTransition.FAIL))
+            // A range of no batch after every other job's, so it overlaps none; when the jobs reach
+            // the largest bigint there is no such range, and the log alone says why.
+            OptionalLong at = furthest.map(BatchedJob::nextKey).orElse(OptionalLong.of(migration.minValue()));
+            if (at.isEmpty()) {
+                LOG.warnf("Migration %d (%s) cannot run: %s: %s", migration.id(), migration.identifier(),
+                        failure.exceptionClass(), failure.message());
+                return Uni.createFrom().voidItem();
+            }
+            return jobs.insert(pool, migration.id(), at.getAsLong(), at.getAsLong(), 0, 1, 0)
+                    .flatMap(job -> executor.fail(migration, job, failure, null)).replaceWithVoid();
+        }).flatMap(ignored -> migrations.complete(pool, migration.id(), MigrationTransition.FAIL))
                 .replaceWith(Step.STOP);
     }
 }

@@ -2,6 +2,7 @@ package dev.bbm.engine;
 
 import dev.bbm.db.JobRepository;
 import dev.bbm.db.TableInfo;
+import dev.bbm.db.TimeoutTransaction;
 import dev.bbm.jobs.BatchedMigrationJob;
 import dev.bbm.migration.BatchedJob;
 import dev.bbm.migration.BatchedMigration;
@@ -142,7 +143,14 @@ public final class JobExecutor {
             return pool.preparedQuery("UPDATE batched_background_migration_jobs SET sub_batch_size = $2 WHERE id = $1")
                     .execute(Tuple.of(job.id(), smaller)).replaceWith(job);
         }
-        return JobSplitter.split(pool, jobs, migration, job, table).replaceWith(job);
+        // In a transaction of its own with bbm's timeouts; a split that cannot get its lock leaves
+        // the job failed, to be split by the operator's retry.
+        return pool.withTransaction(tx -> TimeoutTransaction.set(tx, config.statementTimeout(), config.lockTimeout())
+                        .flatMap(ignored -> JobSplitter.split(tx, jobs, migration, job, table)))
+                .onFailure().invoke(e -> LOG.warnf("Batch %d of migration %d was not split: %s", job.id(), migration.id(),
+                        e.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWith(job);
     }
 
     /**
@@ -152,12 +160,13 @@ public final class JobExecutor {
      */
     private Uni<Long> subBatches(BatchedMigration migration, BatchedJob job, BatchedMigrationJob jobClass, TableInfo table,
                                  Long cursor, SubBatchLog log) {
-        long from = cursor == null ? job.minValue() : cursor + 1;
-        if (from > job.maxValue()) {
+        if (cursor != null && cursor >= job.maxValue()) {
             return Uni.createFrom().item(cursor);
         }
-        return PrimaryKeyBatchingStrategy.subBatchEnds(pool, table.qualifiedName(), migration.columnName(), from,
-                        job.maxValue(), job.subBatchSize())
+        long from = cursor == null ? job.minValue() : cursor + 1;
+        return TimeoutTransaction.run(pool, config.statementTimeout(), config.lockTimeout(),
+                        client -> PrimaryKeyBatchingStrategy.subBatchEnds(client, table.qualifiedName(), migration.columnName(),
+                                from, job.maxValue(), job.subBatchSize()))
                 .flatMap(ends -> groups(migration, job, jobClass, table, cursor, ends, 0, log));
     }
 

@@ -23,6 +23,9 @@ public final class JobSplitter {
     /** @return whether the job was split (a job with fewer than two keys left cannot be) */
     public static Uni<Boolean> split(SqlClient client, JobRepository jobs, BatchedMigration migration, BatchedJob job,
                                      TableInfo table) {
+        if (job.isCovered()) {
+            return Uni.createFrom().item(false);
+        }
         return PrimaryKeyBatchingStrategy.next(client, table.qualifiedName(), migration.columnName(), job.resumeFrom(),
                         job.maxValue(), Integer.MAX_VALUE)
                 .flatMap(remaining -> {

@@ -1,5 +1,6 @@
 package dev.bbm.engine;
 
+import dev.bbm.db.Identifiers;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -41,18 +42,20 @@ public final class MigrationLease {
     public static Uni<Optional<MigrationLease>> tryAcquire(Pool pool, long migrationId, String tableName, int slots,
                                                            int keepaliveSeconds) {
         // One statement: the slot is the first free one (none needed when slots is 0), then the
-        // table; whatever was taken is released below when a later lock fails.
+        // table; whatever was taken is released below when a later lock fails. The table's lock is
+        // keyed by its OID, so two spellings of one table share it.
         String sql = """
                 WITH slot AS (
                     SELECT s FROM generate_series(0, $1 - 1) s WHERE pg_try_advisory_lock($2, s) LIMIT 1
                 )
-                SELECT ($1 = 0 OR EXISTS (SELECT 1 FROM slot)) AND pg_try_advisory_lock($3, hashtext($4)) AS table_locked
+                SELECT ($1 = 0 OR EXISTS (SELECT 1 FROM slot))
+                       AND pg_try_advisory_lock($3, coalesce(to_regclass($4)::oid::int, hashtext($4))) AS table_locked
                 """;
         return pool.getConnection().flatMap(connection -> connection
                 .query("SET tcp_keepalives_idle = " + keepaliveSeconds + "; SET tcp_keepalives_interval = "
                         + Math.max(1, keepaliveSeconds / 2) + "; SET tcp_keepalives_count = 3").execute()
                 .flatMap(ignored -> connection.preparedQuery(sql)
-                        .execute(Tuple.of(slots, SLOT_LOCKS, TABLE_LOCKS, tableName)))
+                        .execute(Tuple.of(slots, SLOT_LOCKS, TABLE_LOCKS, Identifiers.quoteTableName(tableName))))
                 .flatMap(rows -> {
                     var row = rows.iterator().next();
                     if (!Boolean.TRUE.equals(row.getBoolean("table_locked"))) {

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Sets columns to constants where they are NULL, {@code [["status"], [0]]}. The constants are
- * bound parameters, cast to the column's type by PostgreSQL.
+ * bound parameters; the queue refuses a constant its column cannot hold exactly.
  */
 @ApplicationScoped
 public class BackfillColumnJob implements BatchedMigrationJob {
@@ -34,6 +34,11 @@ public class BackfillColumnJob implements BatchedMigrationJob {
     }
 
     @Override
+    public List<ColumnValue> columnValues(JsonNode arguments) {
+        return ColumnValueArguments.pairs(arguments);
+    }
+
+    @Override
     public SubBatchStatement subBatchStatement(SubBatch subBatch) {
         JsonNode columns = subBatch.arguments().get(0);
         JsonNode values = subBatch.arguments().get(1);
@@ -43,10 +48,10 @@ public class BackfillColumnJob implements BatchedMigrationJob {
         for (int i = 0; i < columns.size(); i++) {
             String column = columns.get(i).asText();
             String quoted = Identifiers.quote(column);
-            String type = subBatch.table().columnType(column).orElseThrow();
             params.add(values.get(i).asText());
             // COALESCE keeps a column that is already set when another one of the row is NULL.
-            assignments.add(quoted + " = COALESCE(" + quoted + ", $" + params.size() + "::text::" + type + ")");
+            assignments.add(quoted + " = COALESCE(" + quoted + ", "
+                    + ColumnValueArguments.constant(params.size(), subBatch.table(), column) + ")");
             anyNull.add(quoted + " IS NULL");
         }
         String sql = "UPDATE " + subBatch.table().qualifiedName() + " SET " + String.join(", ", assignments)

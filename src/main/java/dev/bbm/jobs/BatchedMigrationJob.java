@@ -26,11 +26,24 @@ public interface BatchedMigrationJob {
     List<String> validateArguments(JsonNode arguments, TableInfo table, String batchColumn);
 
     /**
+     * The constants of {@code job_arguments} and the column each is written to or compared with.
+     * The queue refuses a value its column cannot hold exactly (a {@code varchar(8)} would cut it,
+     * a {@code numeric(5,2)} round it), so that a value is never coerced into another.
+     */
+    default List<ColumnValue> columnValues(JsonNode arguments) {
+        return List.of();
+    }
+
+    /**
      * The statement that changes the rows whose {@code batchColumn} lies in {@code [from, to]}: one
      * {@code UPDATE}, {@code DELETE} or {@code INSERT … SELECT}, with its values bound as
      * parameters. The rows it reports changed are the sub-batch's {@code affected_rows}.
      */
     SubBatchStatement subBatchStatement(SubBatch subBatch);
+
+    /** A constant of the job arguments and the column that takes it. */
+    record ColumnValue(String column, String value) {
+    }
 
     /** The rows of one sub-batch and what the migration said about them. */
     record SubBatch(TableInfo table, String batchColumn, JsonNode arguments, long from, long to) {

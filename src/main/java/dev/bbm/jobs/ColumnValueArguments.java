@@ -55,6 +55,23 @@ final class ColumnValueArguments {
         return problems;
     }
 
+    /** The column of the first array and the constant of the second, pair by pair. */
+    static List<BatchedMigrationJob.ColumnValue> pairs(JsonNode arguments) {
+        List<BatchedMigrationJob.ColumnValue> pairs = new ArrayList<>();
+        for (int i = 0; i < arguments.get(0).size(); i++) {
+            pairs.add(new BatchedMigrationJob.ColumnValue(arguments.get(0).get(i).asText(), arguments.get(1).get(i).asText()));
+        }
+        return pairs;
+    }
+
+    /**
+     * A bound constant as SQL, cast to the column's type without length or precision: compared or
+     * assigned, it is never cut or rounded to fit (the queue refuses values that do not fit).
+     */
+    static String constant(int parameter, TableInfo table, String column) {
+        return "$" + parameter + "::text::" + table.baseType(column).orElseThrow();
+    }
+
     static List<String> columns(JsonNode array) {
         List<String> names = new ArrayList<>();
         array.forEach(node -> names.add(node.asText()));

@@ -34,6 +34,11 @@ public class DeleteRowsJob implements BatchedMigrationJob {
     }
 
     @Override
+    public List<ColumnValue> columnValues(JsonNode arguments) {
+        return ColumnValueArguments.pairs(arguments);
+    }
+
+    @Override
     public SubBatchStatement subBatchStatement(SubBatch subBatch) {
         JsonNode columns = subBatch.arguments().get(0);
         JsonNode values = subBatch.arguments().get(1);
@@ -41,9 +46,8 @@ public class DeleteRowsJob implements BatchedMigrationJob {
         List<Object> params = new ArrayList<>(List.of(subBatch.from(), subBatch.to()));
         for (int i = 0; i < columns.size(); i++) {
             String column = columns.get(i).asText();
-            String type = subBatch.table().columnType(column).orElseThrow();
             params.add(values.get(i).asText());
-            conditions.add(Identifiers.quote(column) + " = $" + params.size() + "::text::" + type);
+            conditions.add(Identifiers.quote(column) + " = " + ColumnValueArguments.constant(params.size(), subBatch.table(), column));
         }
         String sql = "DELETE FROM " + subBatch.table().qualifiedName()
                 + " WHERE " + Identifiers.quote(subBatch.batchColumn()) + " BETWEEN $1 AND $2"

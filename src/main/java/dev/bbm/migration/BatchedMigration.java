@@ -35,4 +35,13 @@ public record BatchedMigration(
     public String identifier() {
         return jobClassName + ": " + tableName + "." + columnName;
     }
+
+    /**
+     * How many keys {@code [min_value, max_value]} spans, at most {@link Long#MAX_VALUE}: a range
+     * from below zero to near the largest bigint holds more keys than a long can count.
+     */
+    public long keyRangeSize() {
+        long size = maxValue - minValue + 1;
+        return size > 0 ? size : Long.MAX_VALUE;
+    }
 }

@@ -98,15 +98,19 @@ public class MigrationActionService {
         String note = "Marked finished without running the batch, by " + actor + " at " + Instant.now();
         return pool.withTransaction(tx -> move(tx, id, MigrationTransition.MARK_FINISHED, "finished_at = now()")
                         .flatMap(ignored -> migrations.find(tx, id))
+                        // The status change above holds the migration's row, so a worker's next job is
+                        // either in the furthest read here or never created (JobRepository#startNext).
                         .flatMap(migration -> jobs.furthest(tx, id).flatMap(furthest -> {
-                            long from = furthest.map(j -> j.maxValue() + 1).orElse(migration.orElseThrow().minValue());
                             long to = migration.orElseThrow().maxValue();
-                            return from > to ? Uni.createFrom().voidItem()
-                                    : jobs.insert(tx, id, from, to, 0, 1, 0).replaceWithVoid();
+                            if (furthest.isPresent() && furthest.get().maxValue() >= to) {
+                                return Uni.createFrom().voidItem();
+                            }
+                            long from = furthest.map(j -> j.nextKey().getAsLong()).orElse(migration.orElseThrow().minValue());
+                            return jobs.insert(tx, id, from, to, 0, 1, 0).replaceWithVoid();
                         }))
                         .flatMap(ignored -> tx.preparedQuery("""
                                 WITH marked AS (
-                                    UPDATE batched_background_migration_jobs j SET status = 3, finished_at = now(), updated_at = now()
+                                    UPDATE batched_background_migration_jobs j SET status = 3, finished_at = clock_timestamp(), updated_at = now()
                                     FROM batched_background_migration_jobs old
                                     WHERE j.id = old.id AND j.batched_background_migration_id = $1 AND j.status <> 3
                                     RETURNING j.id, old.status AS previous_status)
@@ -128,7 +132,7 @@ public class MigrationActionService {
      * answers once it is done.
      */
     public Uni<Ensured> ensureFinished(MigrationConfiguration configuration, boolean finalize, Duration timeout) {
-        return migrations.findByConfiguration(pool, configuration).flatMap(found -> {
+        return queries.resolve(configuration).flatMap(resolved -> migrations.findByConfiguration(pool, resolved)).flatMap(found -> {
             MigrationRow row = found.orElseThrow(() -> ApiException.notFound(
                     "There is no batched background migration with this configuration: " + configuration + "."));
             long id = row.migration().id();
@@ -143,7 +147,8 @@ public class MigrationActionService {
     }
 
     public Uni<MigrationRow> findByConfiguration(MigrationConfiguration configuration) {
-        return migrations.findByConfiguration(pool, configuration).map(found -> found.orElseThrow(() -> ApiException.notFound(
+        return queries.resolve(configuration).flatMap(resolved -> migrations.findByConfiguration(pool, resolved))
+                .map(found -> found.orElseThrow(() -> ApiException.notFound(
                 "There is no batched background migration with this configuration: " + configuration + ".")));
     }
 

@@ -6,6 +6,7 @@ import dev.bbm.api.QueueMigrationRequest;
 import dev.bbm.api.error.ApiException;
 import dev.bbm.api.error.Problem.FieldError;
 import dev.bbm.db.CatalogRepository;
+import dev.bbm.db.Identifiers;
 import dev.bbm.db.MigrationRepository;
 import dev.bbm.db.MigrationRepository.MigrationRow;
 import dev.bbm.db.MigrationRepository.NewMigration;
@@ -14,6 +15,7 @@ import dev.bbm.jobs.BatchedMigrationJob;
 import dev.bbm.jobs.JobRegistry;
 import dev.bbm.migration.MigrationConfiguration;
 import dev.bbm.migration.MigrationStatus;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -32,6 +34,8 @@ public class MigrationService {
     public static final int DEFAULT_SUB_BATCH_SIZE = 100;
     public static final int DEFAULT_INTERVAL_SECONDS = 120;
     public static final int DEFAULT_PAUSE_MS = 100;
+    /** GitLab's first key; lower keys that exist lower it (see {@link #insert}). */
+    public static final long DEFAULT_MIN_VALUE = 1;
 
     /** bbm's bookkeeping: a migration of these could destroy the record of every migration. */
     static final java.util.Set<String> BBM_TABLES = java.util.Set.of("batched_background_migrations",
@@ -72,8 +76,15 @@ public class MigrationService {
         });
     }
 
+    /** A page of migrations; a {@code table_name} filter finds the table under any of its spellings. */
     public Uni<MigrationRepository.Page> list(MigrationRepository.Filter filter, int page, int perPage) {
-        return migrations.list(pool, filter, page, perPage);
+        if (filter.tableName() == null || !Identifiers.isPlainTableName(filter.tableName())) {
+            return migrations.list(pool, filter, page, perPage);
+        }
+        return catalog.findTable(pool, filter.tableName())
+                .map(table -> table.map(found -> new MigrationRepository.Filter(filter.statuses(), filter.jobClassName(),
+                        found.canonicalName())).orElse(filter))
+                .flatMap(resolved -> migrations.list(pool, resolved, page, perPage));
     }
 
     /**
@@ -89,22 +100,35 @@ public class MigrationService {
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);
         }
-        long minValue = request.minValue() == null ? 1 : request.minValue();
         int batchSize = request.batchSize() == null ? DEFAULT_BATCH_SIZE : request.batchSize();
         int subBatchSize = request.subBatchSize() == null ? Math.min(DEFAULT_SUB_BATCH_SIZE, batchSize) : request.subBatchSize();
-        errors = QueueValidator.checkTogether(minValue, request.maxValue(), batchSize, subBatchSize, request.maxBatchSize());
-        if (!errors.isEmpty()) {
-            throw ApiException.validation(errors);
-        }
         BatchedMigrationJob job = registry.find(request.jobClassName()).orElseThrow();
         JsonNode arguments = request.jobArguments() == null ? JsonNodeFactory.instance.arrayNode() : request.jobArguments();
-        MigrationConfiguration configuration = new MigrationConfiguration(request.jobClassName(), request.tableName(),
-                request.columnName(), arguments);
-        return migrations.findByConfiguration(pool, configuration).flatMap(existing -> existing.isPresent()
-                ? Uni.createFrom().item(new Queued(existing.get(), false))
-                : catalog.findTable(pool, request.tableName())
-                        .flatMap(table -> checkAgainstTable(request, job, arguments, table))
-                        .flatMap(table -> insert(request, configuration, table)));
+        // The table as the catalog resolves it: one spelling per table, whatever the request wrote.
+        return catalog.findTable(pool, request.tableName()).flatMap(table -> {
+            MigrationConfiguration configuration = new MigrationConfiguration(request.jobClassName(),
+                    table.map(TableInfo::canonicalName).orElse(request.tableName()), request.columnName(), arguments);
+            return migrations.findByConfiguration(pool, configuration).flatMap(existing -> existing.isPresent()
+                    ? Uni.createFrom().item(new Queued(existing.get(), false))
+                    : checkAgainstTable(request, job, arguments, table)
+                            .flatMap(found -> catalog.keyRange(pool, found, request.columnName())
+                                    .flatMap(range -> insert(request, configuration, found, range, batchSize, subBatchSize))));
+        });
+    }
+
+    /**
+     * The configuration under which {@code tableName} is stored: the catalog's one spelling of the
+     * table when it exists ({@code public.events} and {@code events} are one migration).
+     */
+    public Uni<MigrationConfiguration> resolve(MigrationConfiguration configuration) {
+        if (!Identifiers.isPlainTableName(configuration.tableName())) {
+            // Could never have been queued; the lookup binds it and finds nothing.
+            return Uni.createFrom().item(configuration);
+        }
+        return catalog.findTable(pool, configuration.tableName()).map(table -> table
+                .map(found -> new MigrationConfiguration(configuration.jobClassName(), found.canonicalName(),
+                        configuration.columnName(), configuration.jobArguments()))
+                .orElse(configuration));
     }
 
     private Uni<TableInfo> checkAgainstTable(QueueMigrationRequest request, BatchedMigrationJob job, JsonNode arguments,
@@ -135,7 +159,34 @@ public class MigrationService {
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);
         }
-        return dryRun(job, new BatchedMigrationJob.SubBatch(table, request.columnName(), arguments, 1, 0)).replaceWith(table);
+        return valuesFit(job.columnValues(arguments), table)
+                .flatMap(ignored -> dryRun(job, new BatchedMigrationJob.SubBatch(table, request.columnName(), arguments, 1, 0)))
+                .replaceWith(table);
+    }
+
+    /**
+     * Refuses a constant its column cannot hold exactly: a {@code varchar(8)} would cut
+     * {@code archived_old} to {@code archived} (and a delete would then match {@code archived}),
+     * a {@code numeric(5,2)} would round {@code 1.239}.
+     */
+    private Uni<Void> valuesFit(List<BatchedMigrationJob.ColumnValue> values, TableInfo table) {
+        return Multi.createFrom().iterable(values)
+                .onItem().transformToUniAndConcatenate(value -> catalog.storedAs(pool, table, value.column(), value.value())
+                        .map(stored -> stored.map(s -> "value \"" + value.value() + "\" does not fit column '" + value.column()
+                                + "' (" + table.columnType(value.column()).orElseThrow() + ") exactly: it would become \""
+                                + s + "\"; give a value the column holds as it is"))
+                        .onFailure(PgException.class).recoverWithItem(e -> Optional.of("value \"" + value.value()
+                                + "\" is not a valid " + table.columnType(value.column()).orElseThrow() + " for column '"
+                                + value.column() + "': " + ((PgException) e).getErrorMessage())))
+                .collect().asList()
+                .invoke(problems -> {
+                    List<FieldError> errors = problems.stream().flatMap(Optional::stream)
+                            .map(message -> new FieldError("job_arguments", message)).toList();
+                    if (!errors.isEmpty()) {
+                        throw ApiException.validation(errors);
+                    }
+                })
+                .replaceWithVoid();
     }
 
     /**
@@ -151,22 +202,27 @@ public class MigrationService {
                 .replaceWithVoid();
     }
 
-    private Uni<Queued> insert(QueueMigrationRequest r, MigrationConfiguration configuration, TableInfo table) {
-        long minValue = r.minValue() == null ? 1 : r.minValue();
-        int batchSize = r.batchSize() == null ? DEFAULT_BATCH_SIZE : r.batchSize();
-        int subBatchSize = r.subBatchSize() == null ? Math.min(DEFAULT_SUB_BATCH_SIZE, batchSize) : r.subBatchSize();
-        return catalog.keyRange(pool, table, r.columnName()).flatMap(range -> {
-            boolean empty = range == null;
-            long maxValue = r.maxValue() != null ? r.maxValue() : empty ? minValue : Math.max(range[1], minValue);
-            long estimate = table.estimatedRows() >= 0 ? table.estimatedRows()
-                    : empty ? 0 : Math.max(0, Math.min(range[1], maxValue) - Math.max(range[0], minValue) + 1);
-            NewMigration migration = new NewMigration(configuration, minValue, maxValue, batchSize, subBatchSize,
-                    r.interval() == null ? DEFAULT_INTERVAL_SECONDS : r.interval(),
-                    r.pauseMs() == null ? DEFAULT_PAUSE_MS : r.pauseMs(), r.maxBatchSize(),
-                    r.priority() == null ? 0 : r.priority(), estimate,
-                    empty ? MigrationStatus.FINISHED : MigrationStatus.ACTIVE, r.optimize() == null || r.optimize());
-            return migrations.insertIfAbsent(pool, migration);
-        }).flatMap(id -> id.isPresent()
+    /**
+     * Writes the migration. Its range defaults to GitLab's, {@code [1, max(key)]}, reaching down to
+     * the lowest key when keys below 1 exist: bbm never leaves rows behind unannounced.
+     */
+    private Uni<Queued> insert(QueueMigrationRequest r, MigrationConfiguration configuration, TableInfo table, long[] range,
+                               int batchSize, int subBatchSize) {
+        boolean empty = range == null;
+        long minValue = r.minValue() != null ? r.minValue() : empty ? DEFAULT_MIN_VALUE : Math.min(DEFAULT_MIN_VALUE, range[0]);
+        List<FieldError> errors = QueueValidator.checkTogether(minValue, r.maxValue(), batchSize, subBatchSize, r.maxBatchSize());
+        if (!errors.isEmpty()) {
+            throw ApiException.validation(errors);
+        }
+        long maxValue = r.maxValue() != null ? r.maxValue() : empty ? minValue : Math.max(range[1], minValue);
+        long estimate = table.estimatedRows() >= 0 ? table.estimatedRows()
+                : empty ? 0 : Math.max(0, Math.min(range[1], maxValue) - Math.max(range[0], minValue) + 1);
+        NewMigration migration = new NewMigration(configuration, minValue, maxValue, batchSize, subBatchSize,
+                r.interval() == null ? DEFAULT_INTERVAL_SECONDS : r.interval(),
+                r.pauseMs() == null ? DEFAULT_PAUSE_MS : r.pauseMs(), r.maxBatchSize(),
+                r.priority() == null ? 0 : r.priority(), estimate,
+                empty ? MigrationStatus.FINISHED : MigrationStatus.ACTIVE, r.optimize() == null || r.optimize());
+        return migrations.insertIfAbsent(pool, migration).flatMap(id -> id.isPresent()
                 ? get(id.get()).map(row -> new Queued(row, true))
                 // Another request queued the same configuration a moment earlier.
                 : migrations.findByConfiguration(pool, configuration).map(row -> new Queued(row.orElseThrow(), false)));

@@ -47,12 +47,6 @@ final class QueueValidator {
         between(errors, "pause_ms", r.pauseMs(), 0, MAX_PAUSE_MS);
         between(errors, "priority", r.priority(), 0, MAX_PRIORITY);
         atLeast(errors, "max_batch_size", r.maxBatchSize(), 1);
-        if (r.minValue() != null && r.minValue() < 1) {
-            errors.add(new FieldError("min_value", "must be at least 1"));
-        }
-        if (r.maxValue() != null && r.maxValue() < 1) {
-            errors.add(new FieldError("max_value", "must be at least 1"));
-        }
         return errors;
     }
 

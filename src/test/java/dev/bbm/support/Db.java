@@ -63,7 +63,7 @@ public final class Db {
                 SELECT count(*) FROM batched_background_migration_jobs a
                 JOIN batched_background_migration_jobs b
                   ON a.batched_background_migration_id = b.batched_background_migration_id AND a.id < b.id
-                 AND int8range(a.min_value, a.max_value, '[]') && int8range(b.min_value, b.max_value, '[]')
+                 AND a.min_value <= b.max_value AND b.min_value <= a.max_value
                 """);
     }
 

@@ -1,5 +1,6 @@
 package dev.bbm.engine.health;
 
+import dev.bbm.db.Identifiers;
 import dev.bbm.migration.BatchedMigration;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -24,7 +25,7 @@ final class AutovacuumIndicator implements HealthIndicator {
                           AND a.query LIKE '%' || (SELECT n.nspname || '.' || c.relname FROM pg_class c
                                  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)) || '%'
                         LIMIT 1""")
-                .execute(Tuple.of(migration.tableName()))
+                .execute(Tuple.of(Identifiers.quoteTableName(migration.tableName())))
                 .map(rows -> rows.iterator().hasNext()
                         ? new HealthSignal.Stop(NAME, "autovacuum is running on " + migration.tableName() + ": "
                                 + rows.iterator().next().getString("query"))

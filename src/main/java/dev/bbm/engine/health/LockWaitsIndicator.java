@@ -1,5 +1,6 @@
 package dev.bbm.engine.health;
 
+import dev.bbm.db.Identifiers;
 import dev.bbm.migration.BatchedMigration;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -24,7 +25,7 @@ final class LockWaitsIndicator implements HealthIndicator {
     public Uni<HealthSignal> evaluate(SqlClient client, BatchedMigration migration) {
         return client.preparedQuery("SELECT count(*) AS waiting, string_agg(DISTINCT mode, ', ') AS modes FROM pg_locks"
                         + " WHERE NOT granted AND relation = to_regclass($1) AND pid <> pg_backend_pid()")
-                .execute(Tuple.of(migration.tableName())).map(rows -> {
+                .execute(Tuple.of(Identifiers.quoteTableName(migration.tableName()))).map(rows -> {
                     var row = rows.iterator().next();
                     long waiting = row.getLong("waiting");
                     return waiting > maxWaiting

@@ -86,6 +86,34 @@ class DatabaseHealthIndicatorsTest extends DatabaseTestCase {
     }
 
     @Test
+    void lockWaitsOnAMixedCaseTableHoldItsOwnMigration() {
+        // "HealthEvents" and healthevents are two tables; the waits are on the first.
+        db.exec("DROP TABLE IF EXISTS \"HealthEvents\", healthevents");
+        db.exec("CREATE TABLE healthevents (id bigint PRIMARY KEY, a integer, b bigint)");
+        db.exec("CREATE TABLE \"HealthEvents\" (id bigint PRIMARY KEY, a integer, b bigint)");
+        db.exec("INSERT INTO \"HealthEvents\" (id, a) SELECT g, g FROM generate_series(1, 2000) g");
+        long id = admin().body(copy("HealthEvents", "\"batch_size\": 500, \"interval\": 0, \"pause_ms\": 0"))
+                .post(MIGRATIONS).then().statusCode(201).extract().<Integer>path("id");
+        SqlConnection reader = connection();
+        SqlConnection ddl = connection();
+        try {
+            run(reader, "BEGIN");
+            run(reader, "SELECT count(*) FROM \"HealthEvents\"");
+            ddl.query("ALTER TABLE \"HealthEvents\" ADD COLUMN extra integer").execute().subscribe().with(ok -> { }, e -> { });
+            await().atMost(LONG).until(() -> db.count("SELECT count(*) FROM pg_locks WHERE NOT granted"
+                    + " AND relation = '\"HealthEvents\"'::regclass") == 1);
+            db.engine(true, 2);
+            awaitHeldBy(id, LockWaitsIndicator.NAME);
+        } finally {
+            run(reader, "COMMIT");
+            reader.close().await().atMost(LONG);
+        }
+        ddl.close().await().atMost(LONG);
+        db.awaitStatus(id, "finished", LONG);
+        assertEquals(0, db.count("SELECT count(*) FROM \"HealthEvents\" WHERE b IS DISTINCT FROM a"));
+    }
+
+    @Test
     void aReplicationSlotHoldingBackWalHoldsTheMigration() {
         db.exec("SELECT pg_create_physical_replication_slot('bbm_test_standby', true)");
         try {
