@@ -9,8 +9,12 @@ import java.util.Optional;
 @ConfigMapping(prefix = "bbm")
 public interface BbmConfig {
 
+    /** The one source of these defaults: the embedded default reads them before CDI exists. */
+    String DEFAULT_DATA_DIR = "data";
+    int DEFAULT_EMBEDDED_PORT = 15432;
+
     /** Where bbm keeps its files: the embedded database and a generated admin token. */
-    @WithDefault("data")
+    @WithDefault(DEFAULT_DATA_DIR)
     String dataDir();
 
     Security security();
@@ -35,7 +39,7 @@ public interface BbmConfig {
         Optional<String> dataDir();
 
         /** Its port on 127.0.0.1; 0 picks a free one. */
-        @WithDefault("15432")
+        @WithDefault("" + DEFAULT_EMBEDDED_PORT)
         int port();
     }
 }

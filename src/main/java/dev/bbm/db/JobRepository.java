@@ -2,6 +2,8 @@ package dev.bbm.db;
 
 import dev.bbm.migration.BatchedJob;
 import dev.bbm.migration.JobStatus;
+import dev.bbm.migration.JobTransition;
+import dev.bbm.migration.SubBatchTimings;
 import dev.bbm.migration.MigrationStatus;
 import dev.bbm.migration.JobTransitionLog;
 import io.smallrye.mutiny.Uni;
@@ -13,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** SQL over {@code batched_background_migration_jobs} and their transition logs. */
 @ApplicationScoped
@@ -21,6 +24,11 @@ public class JobRepository {
     /** GitLab's column sizes for the transition logs. */
     public static final int EXCEPTION_CLASS_MAX = 100;
     public static final int EXCEPTION_MESSAGE_MAX = 1000;
+
+    private static final int PENDING = JobStatus.PENDING.code();
+    private static final int RUNNING = JobStatus.RUNNING.code();
+    private static final int FAILED = JobStatus.FAILED.code();
+    private static final JobStatus SUCCEEDED = JobStatus.SUCCEEDED;
 
     /** The migration statuses under which new jobs are created. */
     private static final Short[] RUNNING_MIGRATIONS = {MigrationStatus.ACTIVE.code(), MigrationStatus.FINALIZING.code()};
@@ -47,8 +55,8 @@ public class JobRepository {
     public Uni<Optional<BatchedJob>> nextRetriable(SqlClient client, long migrationId, int maxAttempts) {
         return client.preparedQuery("SELECT " + COLUMNS + " FROM batched_background_migration_jobs"
                         + " WHERE batched_background_migration_id = $1"
-                        + " AND (status IN (0, 1) OR (status = 2 AND attempts < $2))"
-                        + " ORDER BY status = 2, id LIMIT 1")
+                        + " AND (status IN (%d, %d) OR (status = %d AND attempts < $2))".formatted(PENDING, RUNNING, FAILED)
+                        + " ORDER BY status = %d, id LIMIT 1".formatted(FAILED))
                 .execute(Tuple.of(migrationId, maxAttempts)).map(JobRepository::first);
     }
 
@@ -92,17 +100,16 @@ public class JobRepository {
                 ), job AS (
                     INSERT INTO batched_background_migration_jobs (batched_background_migration_id, min_value, max_value,
                         batch_size, sub_batch_size, pause_ms, status, attempts, started_at, metrics)
-                    SELECT $1, $2, CASE WHEN keys < $4 THEN $3 ELSE highest END, keys, $5, $6, 1, 1, clock_timestamp(),
+                    SELECT $1, $2, CASE WHEN keys < $4 THEN $3 ELSE highest END, keys, $5, $6, %2$d, 1, clock_timestamp(),
                            jsonb_build_object('worker', $7::text)
                     FROM counted, running
                     RETURNING %1$s
-                ), logged AS (
-                    INSERT INTO batched_background_migration_job_transition_logs
-                        (batched_background_migration_job_id, previous_status, next_status)
-                    SELECT id, 0, 1 FROM job
-                )
+                ), started AS (
+                    SELECT id, %3$d::smallint AS previous_status, status AS next_status, NULL::text AS exception_class,
+                           NULL::text AS exception_message FROM job
+                ), logged AS (%4$s)
                 SELECT job.*, ARRAY(SELECT hi FROM hops WHERE total > 0 ORDER BY total) AS cuts FROM job
-                """.formatted(COLUMNS);
+                """.formatted(COLUMNS, RUNNING, PENDING, logTransitions("started"));
         return client.preparedQuery(sql).execute(Tuple.tuple(List.of(migrationId, start, last, batchSize, subBatchSize,
                         pauseMs, worker, RUNNING_MIGRATIONS)))
                 .map(rows -> {
@@ -114,24 +121,130 @@ public class JobRepository {
                 });
     }
 
+    /** A worker starts a pending or failed job: a new attempt, recorded with the worker's name. */
+    public Uni<Boolean> start(SqlClient client, BatchedJob job, String worker) {
+        return transition(client, job, JobTransition.START,
+                "attempts = attempts + 1, started_at = now(), finished_at = NULL, metrics = metrics || jsonb_build_object('worker', $7::text)",
+                null, null, List.of(worker));
+    }
+
+    /** The job's last sub-batch committed; what its sub-batches did goes into its metrics. */
+    public Uni<Boolean> succeed(SqlClient client, BatchedJob job, SubBatchTimings timings) {
+        return transition(client, job, JobTransition.SUCCEED, "finished_at = now()" + metricsUpdate(timings, 7), null, null,
+                metricsParams(timings));
+    }
+
     /**
-     * Moves a job from one status to another and logs the transition, guarded by the status and
-     * attempts the caller saw: a worker that lost the job to another changes nothing.
+     * The job failed with {@code exceptionClass}: {@code message}. A permanent failure uses up its
+     * attempts ({@code attempts} at least {@code exhaustedAt}); otherwise it is retried.
      *
+     * @param exhaustedAt null for a failure that may be retried
+     */
+    public Uni<Boolean> fail(SqlClient client, BatchedJob job, String exceptionClass, String message, Integer exhaustedAt,
+                             SubBatchTimings timings) {
+        List<Object> params = new ArrayList<>(List.of(exhaustedAt == null ? 0 : exhaustedAt));
+        params.addAll(metricsParams(timings));
+        return transition(client, job, JobTransition.FAIL, "finished_at = now(), attempts = greatest(attempts, $7::int)"
+                + metricsUpdate(timings, 8), exceptionClass, message, params);
+    }
+
+    /**
+     * Every job of the migration not yet succeeded is recorded as succeeded without running, each
+     * with a transition log carrying {@code note} (who did it and when).
+     */
+    public Uni<Void> markFinished(SqlClient client, long migrationId, String note) {
+        String sql = """
+                WITH marked AS (
+                    UPDATE batched_background_migration_jobs j SET status = %1$d, finished_at = clock_timestamp(), updated_at = now()
+                    FROM batched_background_migration_jobs old
+                    WHERE j.id = old.id AND j.batched_background_migration_id = $1 AND j.status = ANY($3)
+                    RETURNING j.id, old.status AS previous_status, j.status AS next_status, 'MarkedFinished'::text AS exception_class,
+                              $2::text AS exception_message
+                ) %2$s
+                """.formatted(JobTransition.MARK_FINISHED.to().code(), logTransitions("marked"));
+        return client.preparedQuery(sql).execute(Tuple.of(migrationId, truncate(note, EXCEPTION_MESSAGE_MAX),
+                codes(JobTransition.MARK_FINISHED.from()))).replaceWithVoid();
+    }
+
+    /** Failed jobs get fresh attempts (an operator's retry or finalize). */
+    public Uni<Void> resetFailedAttempts(SqlClient client, long migrationId) {
+        return client.preparedQuery("UPDATE batched_background_migration_jobs SET attempts = 0, updated_at = now()"
+                        + " WHERE batched_background_migration_id = $1 AND status = " + JobStatus.FAILED.code())
+                .execute(Tuple.of(migrationId)).replaceWithVoid();
+    }
+
+    /** After a timeout the job's next attempt takes smaller sub-batches. */
+    public Uni<Void> reduceSubBatches(SqlClient client, long jobId, int subBatchSize) {
+        return client.preparedQuery("UPDATE batched_background_migration_jobs SET sub_batch_size = $2 WHERE id = $1")
+                .execute(Tuple.of(jobId, subBatchSize)).replaceWithVoid();
+    }
+
+    /** The migration's failed jobs whose last failure was one of {@code exceptionClasses}. */
+    public Uni<List<BatchedJob>> failedWith(SqlClient client, long migrationId, Set<String> exceptionClasses) {
+        return client.preparedQuery("""
+                        SELECT j.* FROM batched_background_migration_jobs j
+                        WHERE j.batched_background_migration_id = $1 AND j.status = %d
+                          AND (SELECT l.exception_class FROM batched_background_migration_job_transition_logs l
+                               WHERE l.batched_background_migration_job_id = j.id ORDER BY l.id DESC LIMIT 1) = ANY($2)
+                        """.formatted(FAILED))
+                .execute(Tuple.of(migrationId, exceptionClasses.toArray(String[]::new))).map(JobRepository::all);
+    }
+
+    /**
+     * Moves a job along {@code transition} and logs it, guarded by the status and attempts the
+     * caller saw: a worker that lost the job to another changes nothing.
+     *
+     * @param set    more SET items, whose parameters start at {@code $7}
      * @return whether the job was in the expected state
      */
-    public Uni<Boolean> transition(SqlClient client, BatchedJob job, JobStatus to, String setClause,
-                                   String exceptionClass, String exceptionMessage) {
-        String sql = "WITH moved AS (UPDATE batched_background_migration_jobs SET status = $2, updated_at = now()"
-                + (setClause.isEmpty() ? "" : ", " + setClause)
-                + " WHERE id = $1 AND status = $3 AND attempts = $4 RETURNING id)"
-                + " INSERT INTO batched_background_migration_job_transition_logs"
-                + " (batched_background_migration_job_id, previous_status, next_status, exception_class, exception_message)"
-                + " SELECT id, $3, $2, $5, $6 FROM moved RETURNING id";
-        Tuple params = Tuple.of(job.id(), (int) to.code(), (int) job.status().code(), job.attempts())
+    private Uni<Boolean> transition(SqlClient client, BatchedJob job, JobTransition transition, String set,
+                                    String exceptionClass, String exceptionMessage, List<Object> setParams) {
+        if (!transition.allowedFrom(job.status())) {
+            throw new IllegalStateException("Job " + job.id() + " cannot " + transition + " from " + job.status());
+        }
+        String sql = """
+                WITH moved AS (
+                    UPDATE batched_background_migration_jobs SET status = $2, updated_at = now(), %s
+                    WHERE id = $1 AND status = $3 AND attempts = $4
+                    RETURNING id, $3::smallint AS previous_status, status AS next_status, $5::text AS exception_class,
+                              $6::text AS exception_message
+                ) %s RETURNING batched_background_migration_job_id
+                """.formatted(set, logTransitions("moved"));
+        Tuple params = Tuple.of(job.id(), transition.to().code(), job.status().code(), job.attempts())
                 .addString(truncate(exceptionClass, EXCEPTION_CLASS_MAX))
                 .addString(truncate(exceptionMessage, EXCEPTION_MESSAGE_MAX));
+        setParams.forEach(params::addValue);
         return client.preparedQuery(sql).execute(params).map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * The one statement that writes transition logs: from a CTE named {@code moved} that returns
+     * {@code id, previous_status, next_status, exception_class, exception_message}.
+     */
+    private static String logTransitions(String moved) {
+        return """
+                INSERT INTO batched_background_migration_job_transition_logs
+                    (batched_background_migration_job_id, previous_status, next_status, exception_class, exception_message)
+                SELECT id, previous_status, next_status, exception_class, exception_message FROM %s""".formatted(moved);
+    }
+
+    /** The SET item appending the sub-batch timings and rows to the job's metrics (parameters {@code $n}, {@code $n+1}). */
+    private static String metricsUpdate(SubBatchTimings timings, int firstParameter) {
+        if (timings.isEmpty()) {
+            return "";
+        }
+        return (", metrics = metrics || jsonb_build_object("
+                + "'timings', jsonb_build_object('sub_batch', coalesce(metrics #> '{timings,sub_batch}', '[]') || $%d::text::jsonb), "
+                + "'affected_rows', jsonb_build_object('sub_batch', coalesce(metrics #> '{affected_rows,sub_batch}', '[]') || $%d::text::jsonb))")
+                .formatted(firstParameter, firstParameter + 1);
+    }
+
+    private static List<Object> metricsParams(SubBatchTimings timings) {
+        return timings.isEmpty() ? List.of() : List.of(timings.seconds().toString(), timings.rows().toString());
+    }
+
+    private static Short[] codes(Set<JobStatus> statuses) {
+        return statuses.stream().map(JobStatus::code).toArray(Short[]::new);
     }
 
     /** The SQLSTATE {@link #advance} raises when the job is no longer this worker's. */
@@ -151,11 +264,11 @@ public class JobRepository {
         String sql = """
                 WITH advanced AS (
                     UPDATE batched_background_migration_jobs SET processed_until = $4, updated_at = now()
-                    WHERE id = $1 AND status = 1 AND attempts = $2 AND processed_until IS NOT DISTINCT FROM $3
+                    WHERE id = $1 AND status = %d AND attempts = $2 AND processed_until IS NOT DISTINCT FROM $3
                     RETURNING 1)
                 SELECT set_config('statement_timeout', $5, true), set_config('lock_timeout', $6, true),
                        1 / (SELECT count(*) FROM advanced) AS fence
-                """;
+                """.formatted(RUNNING);
         return client.preparedQuery(sql).execute(Tuple.of(job.id(), job.attempts()).addLong(previousCursor).addLong(cursor)
                         .addString(statementTimeout).addString(lockTimeout))
                 .replaceWithVoid();
@@ -188,7 +301,7 @@ public class JobRepository {
     /** Jobs pending or running whose row has not changed for {@code seconds}: their worker is hung. */
     public Uni<List<BatchedJob>> stuck(SqlClient client, long seconds) {
         return client.preparedQuery("SELECT " + COLUMNS + " FROM batched_background_migration_jobs"
-                        + " WHERE status IN (0, 1) AND updated_at < now() - $1 * interval '1 second'")
+                        + " WHERE status IN (%d, %d) AND updated_at < now() - $1 * interval '1 second'".formatted(PENDING, RUNNING))
                 .execute(Tuple.of(seconds)).map(JobRepository::all);
     }
 
@@ -202,13 +315,13 @@ public class JobRepository {
     public Uni<Tally> tally(SqlClient client, long migrationId, int maxAttempts) {
         String sql = """
                 SELECT count(*) FILTER (WHERE j.created_at >= m.started_at) AS since_start,
-                       count(*) FILTER (WHERE j.created_at >= m.started_at AND j.status = 2) AS failed_since_start,
-                       count(*) FILTER (WHERE j.status IN (0, 1) OR (j.status = 2 AND j.attempts < $2)) AS unfinished,
-                       count(*) FILTER (WHERE j.status = 2 AND j.attempts >= $2) AS exhausted
+                       count(*) FILTER (WHERE j.created_at >= m.started_at AND j.status = %3$d) AS failed_since_start,
+                       count(*) FILTER (WHERE j.status IN (%1$d, %2$d) OR (j.status = %3$d AND j.attempts < $2)) AS unfinished,
+                       count(*) FILTER (WHERE j.status = %3$d AND j.attempts >= $2) AS exhausted
                 FROM batched_background_migrations m
                 JOIN batched_background_migration_jobs j ON j.batched_background_migration_id = m.id
                 WHERE m.id = $1
-                """;
+                """.formatted(PENDING, RUNNING, FAILED);
         return client.preparedQuery(sql).execute(Tuple.of(migrationId, maxAttempts)).map(rows -> {
             Row row = rows.iterator().next();
             return new Tally(row.getLong("since_start"), row.getLong("failed_since_start"), row.getLong("unfinished"),
@@ -272,7 +385,8 @@ public class JobRepository {
     /** Seconds each of the newest {@code limit} succeeded jobs took, newest first. */
     public Uni<List<Double>> recentDurations(SqlClient client, long migrationId, int limit) {
         return client.preparedQuery("SELECT extract(epoch FROM finished_at - started_at)::float8 AS seconds"
-                        + " FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1 AND status = 3"
+                        + " FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1 AND status = "
+                        + SUCCEEDED.code()
                         + " ORDER BY id DESC LIMIT $2")
                 .execute(Tuple.of(migrationId, limit)).map(rows -> {
                     List<Double> seconds = new ArrayList<>();

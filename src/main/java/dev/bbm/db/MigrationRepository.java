@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bbm.migration.BatchedMigration;
 import dev.bbm.migration.JobCounts;
+import dev.bbm.migration.JobStatus;
 import dev.bbm.migration.MigrationConfiguration;
 import dev.bbm.migration.MigrationStatus;
 import dev.bbm.migration.MigrationTransition;
@@ -15,7 +16,9 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
@@ -48,19 +51,20 @@ public class MigrationRepository {
                    j.pending, j.running, j.failed, j.succeeded, j.succeeded_tuples, r.recent_seconds
             FROM batched_background_migrations m
             LEFT JOIN LATERAL (
-                SELECT count(*) FILTER (WHERE status = 0) AS pending,
-                       count(*) FILTER (WHERE status = 1) AS running,
-                       count(*) FILTER (WHERE status = 2) AS failed,
-                       count(*) FILTER (WHERE status = 3) AS succeeded,
-                       coalesce(sum(batch_size) FILTER (WHERE status = 3), 0) AS succeeded_tuples
+                SELECT count(*) FILTER (WHERE status = %1$d) AS pending,
+                       count(*) FILTER (WHERE status = %2$d) AS running,
+                       count(*) FILTER (WHERE status = %3$d) AS failed,
+                       count(*) FILTER (WHERE status = %4$d) AS succeeded,
+                       coalesce(sum(batch_size) FILTER (WHERE status = %4$d), 0) AS succeeded_tuples
                 FROM batched_background_migration_jobs
                 WHERE batched_background_migration_id = m.id) j ON true
             LEFT JOIN LATERAL (
                 SELECT avg(extract(epoch FROM finished_at - started_at))::float8 AS recent_seconds
                 FROM (SELECT started_at, finished_at FROM batched_background_migration_jobs
-                      WHERE batched_background_migration_id = m.id AND status = 3
+                      WHERE batched_background_migration_id = m.id AND status = %4$d
                       ORDER BY id DESC LIMIT 10) recent) r ON true
-            """;
+            """.formatted(JobStatus.PENDING.code(), JobStatus.RUNNING.code(), JobStatus.FAILED.code(),
+            JobStatus.SUCCEEDED.code());
 
     private static final String INSERT = """
             INSERT INTO batched_background_migrations
@@ -68,10 +72,10 @@ public class MigrationRepository {
                  sub_batch_size, "interval", pause_ms, max_batch_size, priority, total_tuple_count, status,
                  optimize, finished_at)
             VALUES ($1, $2, $3, $4::text::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                    CASE WHEN $14 = 3 THEN now() END)
+                    CASE WHEN $14 = %d THEN now() END)
             ON CONFLICT (job_class_name, table_name, column_name, job_arguments) DO NOTHING
             RETURNING id
-            """;
+            """.formatted(MigrationStatus.FINISHED.code());
 
     private final ObjectMapper json;
 
@@ -96,7 +100,7 @@ public class MigrationRepository {
         Tuple params = Tuple.tuple(List.of(c.jobClassName(), c.tableName(), c.columnName(), write(c.jobArguments()),
                 m.minValue(), m.maxValue(), m.batchSize(), m.subBatchSize(), m.interval(), m.pauseMs()));
         params.addInteger(m.maxBatchSize()).addInteger(m.priority()).addLong(m.totalTupleCount())
-                .addInteger((int) m.status().code()).addBoolean(m.optimize());
+                .addShort(m.status().code()).addBoolean(m.optimize());
         return client.preparedQuery(INSERT).execute(params).map(rows -> rows.iterator().hasNext()
                 ? Optional.of(rows.iterator().next().getLong("id")) : Optional.empty());
     }
@@ -141,12 +145,12 @@ public class MigrationRepository {
             LEFT JOIN LATERAL (
                 SELECT created_at FROM batched_background_migration_jobs
                 WHERE batched_background_migration_id = m.id ORDER BY id DESC LIMIT 1) last ON true
-            WHERE m.status IN (1, 5)
-              AND ((m.status = 5 AND (m.on_hold_until IS NULL OR m.on_hold_until <= now() OR m.finalize_ignoring_health))
-                   OR (m.status = 1
+            WHERE m.status IN (%1$d, %2$d)
+              AND ((m.status = %2$d AND (m.on_hold_until IS NULL OR m.on_hold_until <= now() OR m.finalize_ignoring_health))
+                   OR (m.status = %1$d
                        AND (m.on_hold_until IS NULL OR m.on_hold_until <= now())
                        AND (last.created_at IS NULL OR last.created_at <= now() - make_interval(secs => m."interval"))))
-            """;
+            """.formatted(MigrationStatus.ACTIVE.code(), MigrationStatus.FINALIZING.code());
 
     /** Records the start of the first batch, and the size estimate a row inserted by SQL lacks. */
     public Uni<Void> markStarted(SqlClient client, long id, long estimatedRows) {
@@ -161,25 +165,43 @@ public class MigrationRepository {
      * changed meanwhile (paused, say) is left alone.
      */
     public Uni<Boolean> complete(SqlClient client, long id, MigrationTransition transition) {
-        return transition(client, id, transition, transition == MigrationTransition.FINISH ? "finished_at = now()" : "");
+        return transition(client, id, transition);
     }
 
     /**
      * Moves migration {@code id} along {@code transition} if its status allows it: one
      * conditional statement, so two operators acting at once cannot both succeed on a stale view.
+     * The timestamps an edge implies move with it (a retry restarts the failed-ratio count at
+     * {@code started_at}; finishing sets {@code finished_at}).
      *
      * @return whether it moved
      */
-    public Uni<Boolean> transition(SqlClient client, long id, MigrationTransition transition, String setClause) {
-        return client.preparedQuery("UPDATE batched_background_migrations SET status = $2, updated_at = now()"
-                        + (setClause.isEmpty() ? "" : ", " + setClause) + " WHERE id = $1 AND status = ANY($3)")
-                .execute(Tuple.of(id, (int) transition.to().code(),
-                        transition.from().stream().map(s -> (int) s.code()).toArray(Integer[]::new)))
-                .map(rows -> rows.rowCount() == 1);
+    public Uni<Boolean> transition(SqlClient client, long id, MigrationTransition transition) {
+        String timestamps = switch (transition) {
+            case RETRY -> ", started_at = now()";
+            case FINISH, MARK_FINISHED -> ", finished_at = now()";
+            default -> "";
+        };
+        return move(client, id, transition, timestamps, Tuple.tuple());
+    }
+
+    /** {@link MigrationTransition#FINALIZE}, ignoring the health holds when {@code ignoringHealth}. */
+    public Uni<Boolean> finalize(SqlClient client, long id, boolean ignoringHealth) {
+        return move(client, id, MigrationTransition.FINALIZE, ", finalize_ignoring_health = $4", Tuple.of(ignoringHealth));
+    }
+
+    private Uni<Boolean> move(SqlClient client, long id, MigrationTransition transition, String set, Tuple setParams) {
+        Tuple params = Tuple.of(id, transition.to().code(), transition.from().stream().map(MigrationStatus::code).toArray(Short[]::new));
+        for (int i = 0; i < setParams.size(); i++) {
+            params.addValue(setParams.getValue(i));
+        }
+        return client.preparedQuery("UPDATE batched_background_migrations SET status = $2, updated_at = now()" + set
+                        + " WHERE id = $1 AND status = ANY($3)")
+                .execute(params).map(rows -> rows.rowCount() == 1);
     }
 
     /** Holds the migration until {@code now + hold}, recording which indicator asked and why. */
-    public Uni<Void> hold(SqlClient client, long id, java.time.Duration hold, String indicator, String reason) {
+    public Uni<Void> hold(SqlClient client, long id, Duration hold, String indicator, String reason) {
         return client.preparedQuery("UPDATE batched_background_migrations SET on_hold_until = now() + $2 * interval '1 millisecond',"
                         + " on_hold_indicator = $3, on_hold_reason = $4, updated_at = now() WHERE id = $1")
                 .execute(Tuple.of(id, hold.toMillis(), indicator, reason)).replaceWithVoid();
@@ -218,12 +240,37 @@ public class MigrationRepository {
                 });
     }
 
+    /** Migrations per status, of the given job classes only (null: all). */
+    public Uni<Map<MigrationStatus, Long>> countByStatus(SqlClient client, String[] jobClasses) {
+        return client.preparedQuery("SELECT status, count(*) AS n FROM batched_background_migrations" + JOB_CLASSES
+                        + " GROUP BY status")
+                .execute(Tuple.of(jobClasses)).map(rows -> {
+                    Map<MigrationStatus, Long> byStatus = new EnumMap<>(MigrationStatus.class);
+                    rows.forEach(row -> byStatus.put(MigrationStatus.fromCode(row.getInteger("status")), row.getLong("n")));
+                    return byStatus;
+                });
+    }
+
+    /** The oldest {@code limit} migrations not finished nor finalized, of the given job classes only (null: all). */
+    public Uni<List<BatchedMigration>> unfinished(SqlClient client, String[] jobClasses, int limit) {
+        return client.preparedQuery("SELECT m.*, m.job_arguments::text AS job_arguments_text FROM batched_background_migrations m"
+                        + JOB_CLASSES + " AND status NOT IN (%d, %d) ORDER BY id LIMIT $2"
+                        .formatted(MigrationStatus.FINISHED.code(), MigrationStatus.FINALIZED.code()))
+                .execute(Tuple.of(jobClasses, limit)).map(rows -> {
+                    List<BatchedMigration> result = new ArrayList<>();
+                    rows.forEach(row -> result.add(migration(row)));
+                    return result;
+                });
+    }
+
+    private static final String JOB_CLASSES = " WHERE ($1::text[] IS NULL OR job_class_name = ANY($1::text[]))";
+
     /** A page of migrations, newest first. */
     public Uni<Page> list(SqlClient client, Filter filter, int page, int perPage) {
         List<String> where = new ArrayList<>();
         List<Object> params = new ArrayList<>();
         if (filter.statuses() != null) {
-            params.add(filter.statuses().stream().map(s -> (int) s.code()).toArray(Integer[]::new));
+            params.add(filter.statuses().stream().map(MigrationStatus::code).toArray(Short[]::new));
             where.add("m.status = ANY($" + params.size() + ")");
         }
         if (filter.jobClassName() != null) {

@@ -1,5 +1,6 @@
 package dev.bbm.embedded;
 
+import dev.bbm.config.BbmConfig;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
@@ -27,11 +28,9 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
 
     /** Where bbm keeps its files (the embedded database, a generated admin token). */
     public static final String DATA_DIR = "bbm.data-dir";
-    public static final String DEFAULT_DATA_DIR = "data";
     static final String EMBEDDED_ENABLED = "bbm.embedded.enabled";
     static final String EMBEDDED_DATA_DIR = "bbm.embedded.data-dir";
     static final String EMBEDDED_PORT = "bbm.embedded.port";
-    static final int DEFAULT_PORT = 15432;
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -47,8 +46,8 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
             return List.of();
         }
         String dataDir = orDefault(value(context, EMBEDDED_DATA_DIR),
-                Path.of(orDefault(value(context, DATA_DIR), DEFAULT_DATA_DIR), "postgres").toString());
-        int port = Integer.parseInt(orDefault(value(context, EMBEDDED_PORT), String.valueOf(DEFAULT_PORT)));
+                Path.of(orDefault(value(context, DATA_DIR), BbmConfig.DEFAULT_DATA_DIR), "postgres").toString());
+        int port = Integer.parseInt(orDefault(value(context, EMBEDDED_PORT), String.valueOf(BbmConfig.DEFAULT_EMBEDDED_PORT)));
         Supplier<EmbeddedPostgresServer> server = () -> EmbeddedPostgresServer.startOrGet(Path.of(dataDir), port);
         return List.of(new LazySource(Map.of(
                 REACTIVE_URL, () -> server.get().reactiveUrl(),

@@ -1,12 +1,9 @@
 package dev.bbm.engine;
 
-import dev.bbm.db.CatalogRepository;
 import dev.bbm.db.JobRepository;
 import dev.bbm.db.MigrationRepository;
 import dev.bbm.db.MigrationRepository.Candidate;
 import dev.bbm.db.SettingsRepository;
-import dev.bbm.engine.health.DatabaseHealth;
-import dev.bbm.jobs.JobRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -16,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,21 +47,19 @@ public final class BatchedMigrationEngine {
     /** The ones among them that take a slot (not finalizing). */
     private final Set<Long> scheduled = ConcurrentHashMap.newKeySet();
     /** When this engine last let a migration go because its lease time was up. */
-    private final java.util.Map<Long, Long> leaseEnded = new ConcurrentHashMap<>();
+    private final Map<Long, Long> leaseEnded = new ConcurrentHashMap<>();
     private final AtomicLong lastStuckCheck = new AtomicLong();
     private volatile boolean stopped;
 
-    public BatchedMigrationEngine(Pool pool, MigrationRepository migrations, JobRepository jobs, CatalogRepository catalog,
-                                  SettingsRepository settings, JobRegistry registry, EngineConfig config, EngineMetrics metrics,
-                                  DatabaseHealth databaseHealth, Duration holdTime, Duration healthEvery) {
-        this.pool = pool;
-        this.metrics = metrics;
-        this.migrations = migrations;
-        this.jobs = jobs;
-        this.settings = settings;
-        this.config = config;
-        this.runner = new BatchedMigrationRunner(pool, migrations, jobs, catalog, registry, config, metrics,
-                databaseHealth, holdTime, healthEvery);
+    /** Use {@link DatabaseContext#newEngine()}. */
+    BatchedMigrationEngine(DatabaseContext db) {
+        this.pool = db.pool();
+        this.metrics = db.metrics();
+        this.migrations = db.migrations();
+        this.jobs = db.jobs();
+        this.settings = db.applicationSettings();
+        this.config = db.settings();
+        this.runner = new BatchedMigrationRunner(db);
     }
 
     /**

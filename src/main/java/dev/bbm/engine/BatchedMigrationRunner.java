@@ -17,8 +17,11 @@ import dev.bbm.engine.health.HealthSignal;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -44,23 +47,21 @@ public final class BatchedMigrationRunner {
     private final BatchOptimizer.Settings optimizerSettings;
     private final BatchOptimizer optimizer;
     private final DatabaseHealth databaseHealth;
-    private final java.time.Duration holdTime;
-    private final java.time.Duration healthEvery;
-    private final java.util.Map<Long, Long> lastHealthCheck = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Duration holdTime;
+    private final Duration healthEvery;
+    private final Map<Long, Long> lastHealthCheck = new ConcurrentHashMap<>();
 
-    public BatchedMigrationRunner(Pool pool, MigrationRepository migrations, JobRepository jobs, CatalogRepository catalog,
-                                  JobRegistry registry, EngineConfig config, EngineMetrics metrics,
-                                  DatabaseHealth databaseHealth, java.time.Duration holdTime, java.time.Duration healthEvery) {
-        this.databaseHealth = databaseHealth;
-        this.healthEvery = healthEvery;
-        this.holdTime = holdTime;
-        this.pool = pool;
-        this.migrations = migrations;
-        this.jobs = jobs;
-        this.catalog = catalog;
-        this.registry = registry;
-        this.config = config;
-        this.executor = new JobExecutor(pool, jobs, config, metrics);
+    BatchedMigrationRunner(DatabaseContext db) {
+        this.pool = db.pool();
+        this.migrations = db.migrations();
+        this.jobs = db.jobs();
+        this.catalog = db.catalog();
+        this.registry = db.registry();
+        this.config = db.settings();
+        this.databaseHealth = DatabaseHealth.from(db.health());
+        this.holdTime = db.health().holdTime();
+        this.healthEvery = db.health().evaluateEvery();
+        this.executor = new JobExecutor(db);
         EngineConfig.Optimizer o = config.optimizer();
         this.optimizerSettings = new BatchOptimizer.Settings(o.targetEfficiencyMin(), o.targetEfficiencyMax(),
                 o.maxMultiplier(), o.minBatchSize(), o.maxBatchSize(), o.numberOfJobs(), o.emaAlpha());

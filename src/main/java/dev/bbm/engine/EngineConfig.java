@@ -77,26 +77,26 @@ public interface EngineConfig {
         @WithDefault("2s")
         Duration targetBatchDuration();
 
-        @WithDefault("0.9")
+        @WithDefault("" + BatchOptimizer.TARGET_EFFICIENCY_MIN)
         double targetEfficiencyMin();
 
-        @WithDefault("0.95")
+        @WithDefault("" + BatchOptimizer.TARGET_EFFICIENCY_MAX)
         double targetEfficiencyMax();
 
-        @WithDefault("1.2")
+        @WithDefault("" + BatchOptimizer.MAX_MULTIPLIER)
         double maxMultiplier();
 
-        @WithDefault("1000")
+        @WithDefault("" + BatchOptimizer.MIN_BATCH_SIZE)
         int minBatchSize();
 
         /** Used when the migration has no max_batch_size of its own. */
-        @WithDefault("2000000")
+        @WithDefault("" + BatchOptimizer.MAX_BATCH_SIZE)
         int maxBatchSize();
 
-        @WithDefault("20")
+        @WithDefault("" + BatchOptimizer.NUMBER_OF_JOBS)
         int numberOfJobs();
 
-        @WithDefault("0.4")
+        @WithDefault("" + BatchOptimizer.EMA_ALPHA)
         double emaAlpha();
     }
 

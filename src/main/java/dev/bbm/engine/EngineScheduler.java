@@ -1,16 +1,8 @@
 package dev.bbm.engine;
 
-import dev.bbm.db.CatalogRepository;
-import dev.bbm.db.JobRepository;
-import dev.bbm.db.MigrationRepository;
-import dev.bbm.db.SettingsRepository;
-import dev.bbm.engine.health.DatabaseHealth;
-import dev.bbm.engine.health.DatabaseHealthConfig;
-import dev.bbm.jobs.JobRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
@@ -24,12 +16,9 @@ public class EngineScheduler {
     /** The scheduler's heartbeat, for liveness; the start counts as the first beat. */
     private volatile Instant lastTick = Instant.now();
 
-    public EngineScheduler(Pool pool, MigrationRepository migrations, JobRepository jobs, CatalogRepository catalog,
-                           SettingsRepository settings, JobRegistry registry, EngineConfig config,
-                           dev.bbm.metrics.MicrometerEngineMetrics metrics, DatabaseHealthConfig databaseHealth) {
-        this.engine = new BatchedMigrationEngine(pool, migrations, jobs, catalog, settings, registry, config, metrics,
-                DatabaseHealth.from(databaseHealth), databaseHealth.holdTime(), databaseHealth.evaluateEvery());
-        this.config = config;
+    public EngineScheduler(DatabaseContext main) {
+        this.engine = main.newEngine();
+        this.config = main.settings();
     }
 
     @Scheduled(identity = "batched-migrations", every = "${bbm.engine.tick-interval:1s}",

@@ -7,6 +7,7 @@ import dev.bbm.jobs.BatchedMigrationJob;
 import dev.bbm.migration.BatchedJob;
 import dev.bbm.migration.BatchedMigration;
 import dev.bbm.migration.JobStatus;
+import dev.bbm.migration.SubBatchTimings;
 import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -59,23 +60,22 @@ public final class JobExecutor {
     private final EngineConfig config;
     private final EngineMetrics metrics;
 
-    public JobExecutor(Pool pool, JobRepository jobs, EngineConfig config, EngineMetrics metrics) {
-        this.pool = pool;
-        this.metrics = metrics;
-        this.jobs = jobs;
-        this.config = config;
+    JobExecutor(DatabaseContext db) {
+        this.pool = db.pool();
+        this.metrics = db.metrics();
+        this.jobs = db.jobs();
+        this.config = db.settings();
     }
 
     /** Runs a pending or failed job (the caller holds the migration's lease). */
     public Uni<Outcome> run(BatchedMigration migration, BatchedJob job, BatchedMigrationJob jobClass, TableInfo table) {
-        return jobs.transition(pool, job, JobStatus.RUNNING, "attempts = attempts + 1, started_at = now(), finished_at = NULL,"
-                        + " metrics = metrics || jsonb_build_object('worker', '" + WORKER + "')", null, null)
+        return jobs.start(pool, job, WORKER)
                 .flatMap(moved -> {
                     if (!moved) {
                         return Uni.createFrom().failure(new LostJobException(job.id()));
                     }
                     BatchedJob running = withStatus(job, JobStatus.RUNNING, job.attempts() + 1);
-                    SubBatchLog log = new SubBatchLog();
+                    SubBatchTimings log = new SubBatchTimings();
                     return perform(migration, running, table, log,
                             subBatches(migration, running, jobClass, table, running.processedUntil(), log));
                 });
@@ -87,7 +87,7 @@ public final class JobExecutor {
      */
     public Uni<Outcome> runStarted(BatchedMigration migration, BatchedJob job, List<Long> subBatchEnds,
                                    BatchedMigrationJob jobClass, TableInfo table) {
-        SubBatchLog log = new SubBatchLog();
+        SubBatchTimings log = new SubBatchTimings();
         return perform(migration, job, table, log, Uni.createFrom().deferred(
                 () -> groups(migration, job, jobClass, table, null, subBatchEnds, 0, log)));
     }
@@ -96,12 +96,11 @@ public final class JobExecutor {
      * The job's work, then its success, or its failure recorded (unless another worker took it),
      * each with what its sub-batches did.
      */
-    private Uni<Outcome> perform(BatchedMigration migration, BatchedJob running, TableInfo table, SubBatchLog log,
+    private Uni<Outcome> perform(BatchedMigration migration, BatchedJob running, TableInfo table, SubBatchTimings log,
                                  Uni<Long> work) {
         long started = System.nanoTime();
         return work
-                .flatMap(cursor -> jobs.transition(pool, running, JobStatus.SUCCEEDED, "finished_at = now()"
-                        + log.metricsUpdate(), null, null))
+                .flatMap(cursor -> jobs.succeed(pool, running, log))
                 .map(ok -> new Outcome(withStatus(running, JobStatus.SUCCEEDED, running.attempts()), Optional.empty()))
                 .onFailure(e -> !(e instanceof LostJobException))
                 .recoverWithUni(error -> fail(migration, running, JobFailure.of(error), table, log))
@@ -111,16 +110,15 @@ public final class JobExecutor {
 
     /** Records a failure for a job that never started its work (worker lost, table gone, class unknown). */
     public Uni<Outcome> fail(BatchedMigration migration, BatchedJob job, JobFailure failure, TableInfo table) {
-        return fail(migration, job, failure, table, new SubBatchLog());
+        return fail(migration, job, failure, table, new SubBatchTimings());
     }
 
     private Uni<Outcome> fail(BatchedMigration migration, BatchedJob job, JobFailure failure, TableInfo table,
-                              SubBatchLog log) {
-        String attempts = failure.kind() == JobFailure.Kind.PERMANENT ? ", attempts = " + Math.max(job.attempts(), config.maxAttempts()) : "";
+                              SubBatchTimings log) {
+        Integer exhaustedAt = failure.kind() == JobFailure.Kind.PERMANENT ? config.maxAttempts() : null;
         LOG.warnf("Batch %d of migration %d (%s) failed on attempt %d: %s: %s", job.id(), migration.id(),
                 migration.identifier(), job.attempts(), failure.exceptionClass(), failure.message());
-        return jobs.transition(pool, job, JobStatus.FAILED, "finished_at = now()" + attempts + log.metricsUpdate(),
-                        failure.exceptionClass(), failure.message())
+        return jobs.fail(pool, job, failure.exceptionClass(), failure.message(), exhaustedAt, log)
                 .flatMap(moved -> {
                     BatchedJob failed = withStatus(job, JobStatus.FAILED,
                             failure.kind() == JobFailure.Kind.PERMANENT ? Math.max(job.attempts(), config.maxAttempts()) : job.attempts());
@@ -140,8 +138,7 @@ public final class JobExecutor {
         if (job.attempts() < config.maxAttempts()) {
             int smaller = SubBatchSizing.reduced(job.subBatchSize(), migration.subBatchSize(), config.subBatchReduceFactor(),
                     config.minimumSubBatchFraction());
-            return pool.preparedQuery("UPDATE batched_background_migration_jobs SET sub_batch_size = $2 WHERE id = $1")
-                    .execute(Tuple.of(job.id(), smaller)).replaceWith(job);
+            return jobs.reduceSubBatches(pool, job.id(), smaller).replaceWith(job);
         }
         // In a transaction of its own with bbm's timeouts; a split that cannot get its lock leaves
         // the job failed, to be split by the operator's retry.
@@ -159,7 +156,7 @@ public final class JobExecutor {
      * groups. With a pause, a group is one sub-batch; without, {@link #PIPELINE_DEPTH}.
      */
     private Uni<Long> subBatches(BatchedMigration migration, BatchedJob job, BatchedMigrationJob jobClass, TableInfo table,
-                                 Long cursor, SubBatchLog log) {
+                                 Long cursor, SubBatchTimings log) {
         if (cursor != null && cursor >= job.maxValue()) {
             return Uni.createFrom().item(cursor);
         }
@@ -171,7 +168,7 @@ public final class JobExecutor {
     }
 
     private Uni<Long> groups(BatchedMigration migration, BatchedJob job, BatchedMigrationJob jobClass, TableInfo table,
-                             Long cursor, List<Long> ends, int first, SubBatchLog log) {
+                             Long cursor, List<Long> ends, int first, SubBatchTimings log) {
         int depth = job.pauseMs() > 0 ? 1 : PIPELINE_DEPTH;
         List<Long> group = ends.subList(first, Math.min(ends.size(), first + depth));
         return pool.withConnection(connection -> pipeline(connection, migration, job, jobClass, table, cursor, group, log))
@@ -202,7 +199,7 @@ public final class JobExecutor {
      * @return the cursor after the last sub-batch that committed, or the first failure
      */
     private Uni<Long> pipeline(SqlConnection connection, BatchedMigration migration, BatchedJob job,
-                               BatchedMigrationJob jobClass, TableInfo table, Long cursor, List<Long> ends, SubBatchLog log) {
+                               BatchedMigrationJob jobClass, TableInfo table, Long cursor, List<Long> ends, SubBatchTimings log) {
         long[] answered = new long[ends.size() + 1];
         answered[0] = System.nanoTime();
         String statementTimeout = config.statementTimeout().toMillis() + "ms";
@@ -249,37 +246,6 @@ public final class JobExecutor {
     }
 
     private record SubBatchOutcome(long to, int rowsAffected, Throwable failure) {
-    }
-
-    /**
-     * What the sub-batches of one attempt did, written into the job's {@code metrics} when the
-     * attempt ends (as GitLab's wrapper does), not with each sub-batch: a sub-batch then only
-     * moves the job's cursor.
-     */
-    static final class SubBatchLog {
-
-        private final List<Double> seconds = new ArrayList<>();
-        private final List<Integer> rows = new ArrayList<>();
-
-        void add(double subBatchSeconds, int rowsAffected) {
-            seconds.add(subBatchSeconds);
-            rows.add(rowsAffected);
-        }
-
-        /**
-         * The SET clause items that append them to {@code timings.sub_batch} and
-         * {@code affected_rows.sub_batch}, or nothing. Only numbers, so they are written inline.
-         */
-        String metricsUpdate() {
-            if (seconds.isEmpty()) {
-                return "";
-            }
-            return ", metrics = metrics || jsonb_build_object("
-                    + "'timings', jsonb_build_object('sub_batch', coalesce(metrics #> '{timings,sub_batch}', '[]') || '"
-                    + seconds + "'::jsonb), "
-                    + "'affected_rows', jsonb_build_object('sub_batch', coalesce(metrics #> '{affected_rows,sub_batch}', '[]') || '"
-                    + rows + "'::jsonb))";
-        }
     }
 
     private static Throwable firstCause(Throwable e) {

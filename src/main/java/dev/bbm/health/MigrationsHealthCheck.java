@@ -1,20 +1,16 @@
 package dev.bbm.health;
 
+import dev.bbm.migration.BatchedMigration;
+import dev.bbm.service.MigrationService;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.health.api.HealthGroup;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
-import dev.bbm.migration.MigrationStatus;
 
 /**
  * The upgrade gate: DOWN while any migration (in scope) is not finished or finalized, so that a
@@ -30,46 +26,30 @@ public class MigrationsHealthCheck implements AsyncHealthCheck {
     public static final String GROUP = "migrations";
     static final int LISTED_UNFINISHED = 10;
 
-    private final Pool pool;
+    private final MigrationService migrations;
     private final HealthConfig config;
 
-    public MigrationsHealthCheck(Pool pool, HealthConfig config) {
-        this.pool = pool;
+    public MigrationsHealthCheck(MigrationService migrations, HealthConfig config) {
+        this.migrations = migrations;
         this.config = config;
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        String[] jobClasses = config.requiredJobClasses().map(l -> l.toArray(String[]::new)).orElse(null);
-        String scope = " WHERE ($1::text[] IS NULL OR job_class_name = ANY($1::text[]))";
-        Uni<Map<String, Long>> counts = pool.preparedQuery("SELECT status, count(*) AS n FROM batched_background_migrations"
-                + scope + " GROUP BY status").execute(Tuple.of(jobClasses)).map(rows -> {
-                    Map<String, Long> byStatus = new TreeMap<>();
-                    rows.forEach(row -> byStatus.put(MigrationStatus.fromCode(row.getInteger("status")).apiName(), row.getLong("n")));
-                    return byStatus;
-                });
-        Uni<List<String>> unfinished = pool.preparedQuery("SELECT id, job_class_name, table_name, column_name, status"
-                + " FROM batched_background_migrations" + scope + " AND status NOT IN (3, 6) ORDER BY id LIMIT "
-                + LISTED_UNFINISHED).execute(Tuple.of(jobClasses)).map(rows -> {
-                    List<String> listed = new ArrayList<>();
-                    for (Row row : rows) {
-                        listed.add(row.getLong("id") + " " + row.getString("job_class_name") + " on "
-                                + row.getString("table_name") + "." + row.getString("column_name") + " ("
-                                + MigrationStatus.fromCode(row.getInteger("status")).apiName() + ")");
-                    }
-                    return listed;
-                });
-        return Uni.combine().all().unis(counts, unfinished).asTuple().map(result -> {
-            long open = result.getItem1().entrySet().stream()
-                    .filter(e -> !MigrationStatus.fromApiName(e.getKey()).orElseThrow().isDone())
+        return migrations.gate(config.requiredJobClasses().orElse(null), LISTED_UNFINISHED).map(gate -> {
+            long open = gate.byStatus().entrySet().stream().filter(e -> !e.getKey().isDone())
                     .mapToLong(Map.Entry::getValue).sum();
             HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME)
                     .status(open == 0 || config.gate() == HealthConfig.Gate.NONE)
                     .withData("unfinished", open)
                     .withData("gate", config.gate().name().toLowerCase());
-            result.getItem1().forEach(response::withData);
-            for (int i = 0; i < result.getItem2().size(); i++) {
-                response.withData("unfinished_" + (i + 1), result.getItem2().get(i));
+            Map<String, Long> byName = new TreeMap<>();
+            gate.byStatus().forEach((status, count) -> byName.put(status.apiName(), count));
+            byName.forEach(response::withData);
+            for (int i = 0; i < gate.unfinished().size(); i++) {
+                BatchedMigration m = gate.unfinished().get(i);
+                response.withData("unfinished_" + (i + 1), m.id() + " " + m.jobClassName() + " on " + m.tableName() + "."
+                        + m.columnName() + " (" + m.status().apiName() + ")");
             }
             return response.build();
         }).onFailure().recoverWithItem(e -> HealthCheckResponse.named(NAME).down()

@@ -16,8 +16,42 @@ final class ColumnValueArguments {
     private ColumnValueArguments() {
     }
 
+    /** What one of the two arrays holds: columns read, columns written, or constants. */
+    record Part(String role, boolean columns, boolean written) {
+
+        static final Part CONSTANTS = new Part("value", false, false);
+
+        static Part read(String role) {
+            return new Part(role, true, false);
+        }
+
+        static Part written(String role) {
+            return new Part(role, true, true);
+        }
+    }
+
+    /**
+     * Every check of {@code [[…], […]]} arguments: the shape first, then each array as its part
+     * says (columns exist and a written one is not the batching column; constants are scalars).
+     *
+     * @return one message per problem, empty when the arguments are fine
+     */
+    static List<String> validate(JsonNode arguments, TableInfo table, String batchColumn, String example, Part first,
+                                 Part second) {
+        List<String> problems = new ArrayList<>(checkShape(arguments, example));
+        if (problems.isEmpty()) {
+            problems.addAll(check(arguments.get(0), table, batchColumn, first));
+            problems.addAll(check(arguments.get(1), table, batchColumn, second));
+        }
+        return problems;
+    }
+
+    private static List<String> check(JsonNode array, TableInfo table, String batchColumn, Part part) {
+        return part.columns() ? checkColumns(array, table, batchColumn, part.role(), part.written()) : checkValues(array);
+    }
+
     /** Problems with the outer shape: two arrays of equal, non-zero length. */
-    static List<String> checkShape(JsonNode arguments, String example) {
+    private static List<String> checkShape(JsonNode arguments, String example) {
         if (arguments == null || !arguments.isArray() || arguments.size() != 2
                 || !arguments.get(0).isArray() || !arguments.get(1).isArray()) {
             return List.of("must be two arrays of equal length, for example " + example);
@@ -29,7 +63,7 @@ final class ColumnValueArguments {
     }
 
     /** Problems with an array of columns: each must exist, and a changed one must not be the batching column. */
-    static List<String> checkColumns(JsonNode columns, TableInfo table, String batchColumn, String role,
+    private static List<String> checkColumns(JsonNode columns, TableInfo table, String batchColumn, String role,
             boolean changesColumn) {
         List<String> problems = new ArrayList<>();
         for (JsonNode column : columns) {
@@ -45,7 +79,7 @@ final class ColumnValueArguments {
     }
 
     /** Problems with the second array when it holds constants: scalars, never null. */
-    static List<String> checkValues(JsonNode values) {
+    private static List<String> checkValues(JsonNode values) {
         List<String> problems = new ArrayList<>();
         for (JsonNode value : values) {
             if (!value.isValueNode() || value.isNull()) {

@@ -3,10 +3,11 @@ package dev.bbm.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bbm.db.Identifiers;
 import dev.bbm.db.TableInfo;
+import dev.bbm.jobs.ColumnValueArguments.Part;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * GitLab's integer-to-bigint helper: copies each source column into its target column,
@@ -25,20 +26,14 @@ public class CopyColumnUsingBackgroundMigrationJob implements BatchedMigrationJo
 
     @Override
     public List<String> validateArguments(JsonNode arguments, TableInfo table, String batchColumn) {
-        List<String> problems = ColumnValueArguments.checkShape(arguments, EXAMPLE);
-        if (!problems.isEmpty()) {
-            return problems;
-        }
-        List<String> all = new ArrayList<>(ColumnValueArguments.checkColumns(arguments.get(0), table, batchColumn, "source column", false));
-        all.addAll(ColumnValueArguments.checkColumns(arguments.get(1), table, batchColumn, "target column", true));
-        return all;
+        return ColumnValueArguments.validate(arguments, table, batchColumn, EXAMPLE, Part.read("source column"), Part.written("target column"));
     }
 
     @Override
     public SubBatchStatement subBatchStatement(SubBatch subBatch) {
         List<String> sources = ColumnValueArguments.columns(subBatch.arguments().get(0));
         List<String> targets = ColumnValueArguments.columns(subBatch.arguments().get(1));
-        String assignments = java.util.stream.IntStream.range(0, sources.size())
+        String assignments = IntStream.range(0, sources.size())
                 .mapToObj(i -> Identifiers.quote(targets.get(i)) + " = " + Identifiers.quote(sources.get(i)))
                 .collect(Collectors.joining(", "));
         String key = Identifiers.quote(subBatch.batchColumn());

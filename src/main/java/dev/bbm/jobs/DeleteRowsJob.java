@@ -3,6 +3,7 @@ package dev.bbm.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bbm.db.Identifiers;
 import dev.bbm.db.TableInfo;
+import dev.bbm.jobs.ColumnValueArguments.Part;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +25,7 @@ public class DeleteRowsJob implements BatchedMigrationJob {
 
     @Override
     public List<String> validateArguments(JsonNode arguments, TableInfo table, String batchColumn) {
-        List<String> problems = ColumnValueArguments.checkShape(arguments, EXAMPLE);
-        if (!problems.isEmpty()) {
-            return problems;
-        }
-        List<String> all = new ArrayList<>(ColumnValueArguments.checkColumns(arguments.get(0), table, batchColumn, "condition column", false));
-        all.addAll(ColumnValueArguments.checkValues(arguments.get(1)));
-        return all;
+        return ColumnValueArguments.validate(arguments, table, batchColumn, EXAMPLE, Part.read("condition column"), Part.CONSTANTS);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.bbm.db.CatalogRepository;
 import dev.bbm.db.JobRepository;
 import dev.bbm.db.MigrationRepository;
 import dev.bbm.db.MigrationRepository.MigrationRow;
+import dev.bbm.engine.DatabaseContext;
 import dev.bbm.engine.JobSplitter;
 import dev.bbm.migration.BatchedMigration;
 import dev.bbm.migration.MigrationConfiguration;
@@ -40,21 +41,20 @@ public class MigrationActionService {
     private final CatalogRepository catalog;
     private final MigrationService queries;
 
-    public MigrationActionService(Pool pool, MigrationRepository migrations, JobRepository jobs, CatalogRepository catalog,
-                                  MigrationService queries) {
-        this.pool = pool;
-        this.migrations = migrations;
-        this.jobs = jobs;
-        this.catalog = catalog;
+    public MigrationActionService(DatabaseContext db, MigrationService queries) {
+        this.pool = db.pool();
+        this.migrations = db.migrations();
+        this.jobs = db.jobs();
+        this.catalog = db.catalog();
         this.queries = queries;
     }
 
     public Uni<MigrationRow> pause(long id) {
-        return move(pool, id, MigrationTransition.PAUSE, "").flatMap(ignored -> queries.get(id));
+        return move(pool, id, MigrationTransition.PAUSE).flatMap(ignored -> queries.get(id));
     }
 
     public Uni<MigrationRow> resume(long id) {
-        return move(pool, id, MigrationTransition.RESUME, "").flatMap(ignored -> queries.get(id));
+        return move(pool, id, MigrationTransition.RESUME).flatMap(ignored -> queries.get(id));
     }
 
     /**
@@ -62,12 +62,10 @@ public class MigrationActionService {
      * does) and the migration runs again; the failed-ratio rule counts anew from now.
      */
     public Uni<MigrationRow> retry(long id) {
-        return pool.withTransaction(tx -> move(tx, id, MigrationTransition.RETRY, "started_at = now()")
+        return pool.withTransaction(tx -> move(tx, id, MigrationTransition.RETRY)
                         .flatMap(ignored -> migrations.find(tx, id))
                         .flatMap(migration -> splitTimedOutJobs(tx, migration.orElseThrow()))
-                        .flatMap(ignored -> tx.preparedQuery("UPDATE batched_background_migration_jobs SET attempts = 0,"
-                                + " updated_at = now() WHERE batched_background_migration_id = $1 AND status = 2")
-                                .execute(Tuple.of(id))))
+                        .flatMap(ignored -> jobs.resetFailedAttempts(tx, id)))
                 .flatMap(ignored -> queries.get(id));
     }
 
@@ -76,10 +74,8 @@ public class MigrationActionService {
      * health holds when {@code force}); blocked batches get fresh attempts.
      */
     public Uni<MigrationRow> finalize(long id, boolean force) {
-        return pool.withTransaction(tx -> move(tx, id, MigrationTransition.FINALIZE, "finalize_ignoring_health = " + force)
-                        .flatMap(ignored -> tx.preparedQuery("UPDATE batched_background_migration_jobs SET attempts = 0,"
-                                + " updated_at = now() WHERE batched_background_migration_id = $1 AND status = 2")
-                                .execute(Tuple.of(id))))
+        return pool.withTransaction(tx -> refuseUnless(tx, id, MigrationTransition.FINALIZE, migrations.finalize(tx, id, force))
+                        .flatMap(ignored -> jobs.resetFailedAttempts(tx, id)))
                 .flatMap(ignored -> queries.get(id));
     }
 
@@ -96,7 +92,7 @@ public class MigrationActionService {
      */
     public Uni<MigrationRow> markFinished(long id, String actor) {
         String note = "Marked finished without running the batch, by " + actor + " at " + Instant.now();
-        return pool.withTransaction(tx -> move(tx, id, MigrationTransition.MARK_FINISHED, "finished_at = now()")
+        return pool.withTransaction(tx -> move(tx, id, MigrationTransition.MARK_FINISHED)
                         .flatMap(ignored -> migrations.find(tx, id))
                         // The status change above holds the migration's row, so a worker's next job is
                         // either in the furthest read here or never created (JobRepository#startNext).
@@ -108,16 +104,7 @@ public class MigrationActionService {
                             long from = furthest.map(j -> j.nextKey().getAsLong()).orElse(migration.orElseThrow().minValue());
                             return jobs.insert(tx, id, from, to, 0, 1, 0).replaceWithVoid();
                         }))
-                        .flatMap(ignored -> tx.preparedQuery("""
-                                WITH marked AS (
-                                    UPDATE batched_background_migration_jobs j SET status = 3, finished_at = clock_timestamp(), updated_at = now()
-                                    FROM batched_background_migration_jobs old
-                                    WHERE j.id = old.id AND j.batched_background_migration_id = $1 AND j.status <> 3
-                                    RETURNING j.id, old.status AS previous_status)
-                                INSERT INTO batched_background_migration_job_transition_logs
-                                    (batched_background_migration_job_id, previous_status, next_status, exception_class, exception_message)
-                                SELECT id, previous_status, 3, 'MarkedFinished', $2 FROM marked
-                                """).execute(Tuple.of(id, note))))
+                        .flatMap(ignored -> jobs.markFinished(tx, id, note)))
                 .invoke(() -> LOG.warnf("Migration %d marked finished by %s without running its remaining batches", id, actor))
                 .flatMap(ignored -> queries.get(id));
     }
@@ -140,7 +127,7 @@ public class MigrationActionService {
                     ? Uni.createFrom().item(row)
                     : finalize(id, false).flatMap(ignored -> awaitSettled(id, timeout));
             return settled.flatMap(current -> current.migration().status().isDone()
-                    ? migrations.transition(pool, id, MigrationTransition.ENSURE_FINISHED, "")
+                    ? migrations.transition(pool, id, MigrationTransition.ENSURE_FINISHED)
                             .flatMap(ignored -> queries.get(id)).map(done -> new Ensured(done, true))
                     : Uni.createFrom().item(new Ensured(current, false)));
         });
@@ -161,8 +148,12 @@ public class MigrationActionService {
     }
 
     /** Applies a transition, or explains why not: 404 for no such migration, 422 for a status that forbids it. */
-    private Uni<Void> move(SqlClient client, long id, MigrationTransition transition, String setClause) {
-        return migrations.transition(client, id, transition, setClause).flatMap(moved -> moved
+    private Uni<Void> move(SqlClient client, long id, MigrationTransition transition) {
+        return refuseUnless(client, id, transition, migrations.transition(client, id, transition));
+    }
+
+    private Uni<Void> refuseUnless(SqlClient client, long id, MigrationTransition transition, Uni<Boolean> attempt) {
+        return attempt.flatMap(moved -> moved
                 ? Uni.createFrom().voidItem()
                 : migrations.find(client, id).map(found -> {
                     BatchedMigration migration = found.orElseThrow(() -> ApiException.notFound(
@@ -175,15 +166,9 @@ public class MigrationActionService {
     private Uni<Void> splitTimedOutJobs(SqlClient tx, BatchedMigration migration) {
         return catalog.findTable(tx, migration.tableName()).flatMap(table -> table.isEmpty()
                 ? Uni.createFrom().voidItem()
-                : tx.preparedQuery("""
-                        SELECT j.* FROM batched_background_migration_jobs j
-                        WHERE j.batched_background_migration_id = $1 AND j.status = 2
-                          AND (SELECT l.exception_class FROM batched_background_migration_job_transition_logs l
-                               WHERE l.batched_background_migration_job_id = j.id ORDER BY l.id DESC LIMIT 1) = ANY($2)
-                        """).execute(Tuple.of(migration.id(), TIMEOUTS.toArray(String[]::new)))
-                        .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
-                        .onItem().transformToUniAndConcatenate(row ->
-                                JobSplitter.split(tx, jobs, migration, JobRepository.from(row), table.get()))
+                : jobs.failedWith(tx, migration.id(), TIMEOUTS)
+                        .onItem().transformToMulti(failed -> Multi.createFrom().iterable(failed))
+                        .onItem().transformToUniAndConcatenate(job -> JobSplitter.split(tx, jobs, migration, job, table.get()))
                         .collect().asList().replaceWithVoid());
     }
 }

@@ -7,12 +7,16 @@ import dev.bbm.api.error.ApiException;
 import dev.bbm.api.error.Problem.FieldError;
 import dev.bbm.db.CatalogRepository;
 import dev.bbm.db.Identifiers;
+import dev.bbm.db.JobRepository;
 import dev.bbm.db.MigrationRepository;
 import dev.bbm.db.MigrationRepository.MigrationRow;
 import dev.bbm.db.MigrationRepository.NewMigration;
 import dev.bbm.db.TableInfo;
+import dev.bbm.engine.DatabaseContext;
 import dev.bbm.jobs.BatchedMigrationJob;
 import dev.bbm.jobs.JobRegistry;
+import dev.bbm.migration.BatchedMigration;
+import dev.bbm.migration.JobStatus;
 import dev.bbm.migration.MigrationConfiguration;
 import dev.bbm.migration.MigrationStatus;
 import io.smallrye.mutiny.Multi;
@@ -23,7 +27,9 @@ import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Queueing and reading migrations: the use cases behind the API. */
 @ApplicationScoped
@@ -38,7 +44,7 @@ public class MigrationService {
     public static final long DEFAULT_MIN_VALUE = 1;
 
     /** bbm's bookkeeping: a migration of these could destroy the record of every migration. */
-    static final java.util.Set<String> BBM_TABLES = java.util.Set.of("batched_background_migrations",
+    static final Set<String> BBM_TABLES = Set.of("batched_background_migrations",
             "batched_background_migration_jobs", "batched_background_migration_job_transition_logs",
             "background_migration_jobs", "bbm_application_settings", "bbm_schema_history");
 
@@ -50,15 +56,14 @@ public class MigrationService {
     private final MigrationRepository migrations;
     private final CatalogRepository catalog;
     private final JobRegistry registry;
-    private final dev.bbm.db.JobRepository jobRepository;
+    private final JobRepository jobRepository;
 
-    public MigrationService(Pool pool, MigrationRepository migrations, CatalogRepository catalog, JobRegistry registry,
-                            dev.bbm.db.JobRepository jobRepository) {
-        this.pool = pool;
-        this.jobRepository = jobRepository;
-        this.migrations = migrations;
-        this.catalog = catalog;
-        this.registry = registry;
+    public MigrationService(DatabaseContext db) {
+        this.pool = db.pool();
+        this.migrations = db.migrations();
+        this.catalog = db.catalog();
+        this.registry = db.registry();
+        this.jobRepository = db.jobs();
     }
 
     public Uni<MigrationRow> get(long id) {
@@ -67,7 +72,7 @@ public class MigrationService {
     }
 
     /** A page of the migration's jobs with their transition logs; 404 for an unknown migration. */
-    public Uni<dev.bbm.db.JobRepository.JobPage> jobs(long id, dev.bbm.migration.JobStatus status, int page, int perPage) {
+    public Uni<JobRepository.JobPage> jobs(long id, JobStatus status, int page, int perPage) {
         return migrations.find(pool, id).flatMap(found -> {
             if (found.isEmpty()) {
                 throw ApiException.notFound("There is no batched background migration with id " + id + ".");
@@ -85,6 +90,20 @@ public class MigrationService {
                 .map(table -> table.map(found -> new MigrationRepository.Filter(filter.statuses(), filter.jobClassName(),
                         found.canonicalName())).orElse(filter))
                 .flatMap(resolved -> migrations.list(pool, resolved, page, perPage));
+    }
+
+    /** What the upgrade gate sees: migrations per status, and the oldest unfinished ones. */
+    public record GateView(Map<MigrationStatus, Long> byStatus, List<BatchedMigration> unfinished) {
+    }
+
+    /**
+     * The upgrade gate's view of migrations of {@code jobClasses} (all when null): counts per
+     * status and the oldest {@code listed} unfinished migrations, read together.
+     */
+    public Uni<GateView> gate(List<String> jobClasses, int listed) {
+        String[] classes = jobClasses == null ? null : jobClasses.toArray(String[]::new);
+        return Uni.combine().all().unis(migrations.countByStatus(pool, classes), migrations.unfinished(pool, classes, listed))
+                .asTuple().map(read -> new GateView(read.getItem1(), read.getItem2()));
     }
 
     /**

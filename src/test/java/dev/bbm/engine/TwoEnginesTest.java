@@ -6,11 +6,6 @@ import static dev.bbm.support.Api.copy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bbm.db.CatalogRepository;
-import dev.bbm.db.JobRepository;
-import dev.bbm.db.MigrationRepository;
-import dev.bbm.db.SettingsRepository;
-import dev.bbm.jobs.JobRegistry;
 import dev.bbm.support.DatabaseTestCase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.core.Vertx;
@@ -38,19 +33,7 @@ class TwoEnginesTest extends DatabaseTestCase {
     @Inject
     Vertx vertx;
     @Inject
-    MigrationRepository migrations;
-    @Inject
-    JobRepository jobs;
-    @Inject
-    CatalogRepository catalog;
-    @Inject
-    SettingsRepository settings;
-    @Inject
-    JobRegistry registry;
-    @Inject
-    EngineConfig config;
-    @Inject
-    dev.bbm.engine.health.DatabaseHealthConfig databaseHealth;
+    DatabaseContext main;
     @ConfigProperty(name = "quarkus.datasource.reactive.url")
     String url;
 
@@ -76,9 +59,7 @@ class TwoEnginesTest extends DatabaseTestCase {
             ids.add(admin().body(copy(table, "\"batch_size\": 100, \"sub_batch_size\": 50, \"interval\": 1, \"pause_ms\": 0"))
                     .post(MIGRATIONS).then().statusCode(201).extract().<Integer>path("id").longValue());
         }
-        BatchedMigrationEngine second = new BatchedMigrationEngine(otherPool, migrations, jobs, catalog, settings, registry, config,
-                EngineMetrics.NONE, dev.bbm.engine.health.DatabaseHealth.from(databaseHealth), databaseHealth.holdTime(),
-                databaseHealth.evaluateEvery());
+        BatchedMigrationEngine second = main.forDatabase(DatabaseContext.MAIN, otherPool, EngineMetrics.NONE).newEngine();
         AtomicBoolean secondWorked = new AtomicBoolean();
         db.engine(true, 3);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {

@@ -1,0 +1,26 @@
+package dev.bbm.engine;
+
+import dev.bbm.db.CatalogRepository;
+import dev.bbm.db.JobRepository;
+import dev.bbm.db.MigrationRepository;
+import dev.bbm.db.SettingsRepository;
+import dev.bbm.engine.health.DatabaseHealthConfig;
+import dev.bbm.jobs.JobRegistry;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** The context of the database configured as Quarkus' datasource: {@code main}. */
+@ApplicationScoped
+public class DatabaseContextProducer {
+
+    @Produces
+    @Singleton
+    DatabaseContext main(Pool pool, MigrationRepository migrations, JobRepository jobs, CatalogRepository catalog,
+                         SettingsRepository applicationSettings, JobRegistry registry, EngineConfig settings,
+                         DatabaseHealthConfig health, EngineMetrics metrics) {
+        return new DatabaseContext(DatabaseContext.MAIN, pool, migrations, jobs, catalog, applicationSettings, registry,
+                settings, health, metrics);
+    }
+}
