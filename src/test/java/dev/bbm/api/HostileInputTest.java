@@ -305,6 +305,28 @@ class HostileInputTest {
                 .expect(400, "timeout"));
         cases.add(req(g, "ensure_finished timeout not a number").post(MIGRATIONS + "/ensure_finished?finalize=true&timeout=abc")
                 .json(config).expect(400, "timeout"));
+        // ASCII digits only: Integer.parseInt also reads other scripts' digits ("٢" is 2) and a plus sign.
+        cases.add(req(g, "list page in Arabic-Indic digits").get(MIGRATIONS + "?page=%D9%A2").expect(400, "page"));
+        cases.add(req(g, "list per_page in full-width digits").get(MIGRATIONS + "?per_page=%EF%BC%95").expect(400, "per_page"));
+        cases.add(req(g, "list page with a plus sign").get(MIGRATIONS + "?page=%2B1").expect(400, "page"));
+        cases.add(req(g, "jobs page in Devanagari digits").get(MIGRATIONS + "/" + FINISHED + "/jobs?page=%E0%A5%A8")
+                .expect(400, "page"));
+        cases.add(req(g, "finalize timeout in Arabic-Indic digits").put(MIGRATIONS + "/" + ACTIVE + "/finalize?timeout=%D9%A3%D9%A0")
+                .expect(400, "timeout"));
+
+        // -- Flags take true or false (any case); JAX-RS reads every other word as false.
+        g = "boolean query parameters";
+        cases.add(req(g, "finalize force=1").put(MIGRATIONS + "/" + ACTIVE + "/finalize?force=1").expect(400, "force"));
+        cases.add(req(g, "finalize wait=yes").put(MIGRATIONS + "/" + ACTIVE + "/finalize?wait=yes").expect(400, "wait"));
+        cases.add(req(g, "finalize force without a value").put(MIGRATIONS + "/" + ACTIVE + "/finalize?force").expect(400, "force"));
+        cases.add(req(g, "finalize by configuration wait=1").post(MIGRATIONS + "/finalize?wait=1").json(config)
+                .expect(400, "wait"));
+        cases.add(req(g, "finalize by configuration force=on").post(MIGRATIONS + "/finalize?force=on").json(config)
+                .expect(400, "force"));
+        cases.add(req(g, "ensure_finished finalize=yes").post(MIGRATIONS + "/ensure_finished?finalize=yes").json(config)
+                .expect(400, "finalize"));
+        cases.add(req(g, "ensure_finished finalize=0").post(MIGRATIONS + "/ensure_finished?finalize=0").json(config)
+                .expect(400, "finalize"));
 
         // -- Wrong JSON types in every field.
         g = "wrong JSON types";
@@ -612,7 +634,13 @@ class HostileInputTest {
                         "database_max_running_batched_background_migrations", 0),
                 new Accepted("settings max running 100", "PUT", SETTINGS,
                         "{\"database_max_running_batched_background_migrations\": 100}", 200,
-                        "database_max_running_batched_background_migrations", 100));
+                        "database_max_running_batched_background_migrations", 100),
+                new Accepted("flags in any case: finalize by configuration wait=TRUE force=False", "POST",
+                        MIGRATIONS + "/finalize?wait=TRUE&force=False",
+                        configurationOf("BackfillColumnJob", TABLE, "[[\"status\"],[0]]"), 200, "status", "finished"),
+                new Accepted("flags in any case: ensure_finished finalize=FALSE", "POST",
+                        MIGRATIONS + "/ensure_finished?finalize=FALSE",
+                        configurationOf("BackfillColumnJob", TABLE, "[[\"status\"],[0]]"), 200, "status", "finalized"));
     }
 
     @ParameterizedTest(name = "{0}")
