@@ -110,15 +110,6 @@ public class ProblemMappers {
         return respond(Problem.of(title.toLowerCase().replace(' ', '-'), title, status, detail));
     }
 
-    /** A chunked body that grew past the limit while JAX-RS read it. */
-    @ServerExceptionMapper
-    public Response unreadable(java.io.IOException e) {
-        if ("Request too large".equals(e.getMessage())) {
-            return respond(Problem.of("payload-too-large", "Payload Too Large", 413, "The request body is too large."));
-        }
-        return unexpected(e);
-    }
-
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
         LOG.error("Unexpected failure while answering a request", e);
