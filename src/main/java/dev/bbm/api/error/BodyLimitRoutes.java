@@ -19,7 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class BodyLimitRoutes {
 
-    /** Early: before any route that reads a body. */
+    /** Early: after the uri tag (dev.bbm.metrics.UriTagRoutes), before any route that reads a body. */
     static final int ORDER = Integer.MIN_VALUE + 1;
 
     private final long limit;
