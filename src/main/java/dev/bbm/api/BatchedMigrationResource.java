@@ -8,7 +8,6 @@ import dev.bbm.migration.JobStatus;
 import dev.bbm.security.Caller;
 import dev.bbm.service.MigrationActionService;
 import dev.bbm.service.MigrationService;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.PUT;
 import java.time.Duration;
 import io.smallrye.mutiny.Uni;
@@ -171,16 +170,20 @@ public class BatchedMigrationResource {
             content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
     @APIResponse(responseCode = "202", description = "Finalizing",
             content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
+    @APIResponse(responseCode = "400", description = "The id, wait, force or timeout is malformed")
     @APIResponse(responseCode = "404", description = "No such migration")
     @APIResponse(responseCode = "422", description = "The migration is finished already")
     public Uni<Response> finalizeMigration(@Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @PathParam("id") String id,
-                                           @QueryParam("wait") @DefaultValue("false") boolean wait,
-                                           @QueryParam("force") @DefaultValue("false") boolean force,
+                                           @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("wait") String wait,
+                                           @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("force") String force,
                                            @Parameter(description = "Seconds to wait at most (default 300)",
                                                    schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3600", defaultValue = "300"))
-                                           @QueryParam("timeout") String timeout) {
+                                           @QueryParam("timeout") String timeout,
+                                           @Context UriInfo uri) {
         long migrationId = parseId(id);
-        return settle(actions.finalize(migrationId, force), wait, waitSeconds(timeout));
+        boolean forced = parseFlag("force", force, uri);
+        boolean waiting = parseFlag("wait", wait, uri);
+        return settle(actions.finalize(migrationId, forced), waiting, waitSeconds(timeout));
     }
 
     @POST
@@ -192,18 +195,22 @@ public class BatchedMigrationResource {
             content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
     @APIResponse(responseCode = "202", description = "Finalizing",
             content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
+    @APIResponse(responseCode = "400", description = "Malformed request, wait, force or timeout")
     @APIResponse(responseCode = "404", description = "No migration with this configuration")
     @APIResponse(responseCode = "422", description = "Invalid configuration")
     public Uni<Response> finalizeByConfiguration(ConfigurationRequest request,
-                                                 @QueryParam("wait") @DefaultValue("false") boolean wait,
-                                                 @QueryParam("force") @DefaultValue("false") boolean force,
+                                                 @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("wait") String wait,
+                                                 @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("force") String force,
                                                  @Parameter(description = "Seconds to wait at most (default 300)",
                                                          schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3600", defaultValue = "300"))
-                                                 @QueryParam("timeout") String timeout) {
+                                                 @QueryParam("timeout") String timeout,
+                                                 @Context UriInfo uri) {
+        boolean forced = parseFlag("force", force, uri);
+        boolean waiting = parseFlag("wait", wait, uri);
         int seconds = waitSeconds(timeout);
         var configuration = ConfigurationRequest.require(request).toConfiguration();
         return settle(actions.findByConfiguration(configuration)
-                .flatMap(row -> actions.finalizeUnlessDone(row.migration().id(), force)), wait, seconds);
+                .flatMap(row -> actions.finalizeUnlessDone(row.migration().id(), forced)), waiting, seconds);
     }
 
     @PUT
@@ -234,18 +241,20 @@ public class BatchedMigrationResource {
                     + "finalizes it otherwise. With finalize=true it finalizes first and answers once done.")
     @APIResponse(responseCode = "200", description = "Finished; now finalized",
             content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
+    @APIResponse(responseCode = "400", description = "Malformed request, finalize or timeout")
     @APIResponse(responseCode = "404", description = "No migration with this configuration")
     @APIResponse(responseCode = "409", description = "Not finished")
     @APIResponse(responseCode = "422", description = "Invalid configuration")
     public Uni<MigrationResponse> ensureFinished(ConfigurationRequest request,
-                                                 @QueryParam("finalize") @DefaultValue("false") boolean finalize,
+                                                 @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("finalize") String finalize,
                                                  @Parameter(description = "Seconds to wait at most with finalize=true (default 300)",
                                                          schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3600", defaultValue = "300"))
                                                  @QueryParam("timeout") String timeout,
                                                  @Context UriInfo uri) {
+        boolean finalizing = parseFlag("finalize", finalize, uri);
         int seconds = waitSeconds(timeout);
         var configuration = ConfigurationRequest.require(request).toConfiguration();
-        return actions.ensureFinished(configuration, finalize, Duration.ofSeconds(seconds)).map(ensured -> {
+        return actions.ensureFinished(configuration, finalizing, Duration.ofSeconds(seconds)).map(ensured -> {
             if (!ensured.finished()) {
                 throw ApiException.conflict(UpgradeMessages.notFinished(ensured.migration().migration(), configuration,
                         uri.getBaseUri().toString()));
@@ -291,6 +300,24 @@ public class BatchedMigrationResource {
     /** How long {@code wait=true} may wait: {@code timeout} seconds, 1 to 3600. */
     static int waitSeconds(String timeout) {
         return Pagination.parse("timeout", timeout, 1, MAX_WAIT_SECONDS, DEFAULT_WAIT_SECONDS);
+    }
+
+    /**
+     * Flags arrive as text: JAX-RS reads every word but {@code true} as false, so {@code force=1}
+     * or {@code wait=yes} would silently do the opposite of what was asked. JAX-RS also hands an
+     * empty value ({@code ?force}) over as absent, hence the look at the query itself.
+     */
+    static boolean parseFlag(String name, String value, UriInfo uri) {
+        if (value == null && !uri.getQueryParameters().containsKey(name)) {
+            return false;
+        }
+        if ("true".equalsIgnoreCase(value)) {
+            return true;
+        }
+        if ("false".equalsIgnoreCase(value)) {
+            return false;
+        }
+        throw ApiException.validation(List.of(new Problem.FieldError(name, "must be true or false"))).asBadRequest();
     }
 
     /** Ids arrive as text so that a malformed one is a clear 400, not JAX-RS's bare 404. */

@@ -14,7 +14,8 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 /**
  * What every API operation shares, added in one place instead of on each method: error
  * responses are application/problem+json, and every {@code /api/} operation can answer 401
- * (no valid token), writes 403 (a read-only token), and anything 500.
+ * (no valid token), writes 403 (a read-only token), anything 500, and 503 while the database is
+ * unreachable.
  */
 public class OpenApiFilter implements OASFilter {
 
@@ -46,6 +47,7 @@ public class OpenApiFilter implements OASFilter {
                     addIfMissing(responses, "403", "A read-only token cannot change anything");
                 }
                 addIfMissing(responses, "500", "The server failed; its log has the details");
+                addIfMissing(responses, "503", "The database is unreachable; retry once it is back");
                 responses.getAPIResponses().forEach((code, response) -> {
                     if (code.startsWith("4") || code.startsWith("5")) {
                         response.setContent(problem());

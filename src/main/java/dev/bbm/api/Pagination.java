@@ -15,13 +15,17 @@ final class Pagination {
         if (value == null || value.isBlank()) {
             return fallback;
         }
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed >= min && parsed <= max) {
-                return parsed;
+        // ASCII digits only: Integer.parseInt also reads other scripts' digits ("٢" is 2) and a '+'.
+        String digits = value.trim();
+        if (digits.matches("[0-9]{1,10}")) {
+            try {
+                int parsed = Integer.parseInt(digits);
+                if (parsed >= min && parsed <= max) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // past Integer.MAX_VALUE: reported below
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
         String range = max == Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max;
         throw ApiException.validation(List.of(new Problem.FieldError(name, "must be an integer " + range))).asBadRequest();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import dev.bbm.db.DatabaseOutage;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -21,6 +22,12 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    private final DatabaseOutage outage;
+
+    public ProblemMappers(DatabaseOutage outage) {
+        this.outage = outage;
+    }
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
@@ -110,17 +117,14 @@ public class ProblemMappers {
         return respond(Problem.of(title.toLowerCase().replace(' ', '-'), title, status, detail));
     }
 
-    /** A chunked body that grew past the limit while JAX-RS read it. */
-    @ServerExceptionMapper
-    public Response unreadable(java.io.IOException e) {
-        if ("Request too large".equals(e.getMessage())) {
-            return respond(Problem.of("payload-too-large", "Payload Too Large", 413, "The request body is too large."));
-        }
-        return unexpected(e);
-    }
-
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
+        if (DatabaseOutage.isOutage(e)) {
+            // Logged once per outage there, not once per request here.
+            outage.noticed(e);
+            return respond(Problem.of("database-unreachable", "Service Unavailable", 503,
+                    "The database is unreachable, so this request cannot be answered now; retry once it is back."));
+        }
         LOG.error("Unexpected failure while answering a request", e);
         return respond(Problem.of("internal-error", "Internal error", 500,
                 "The server failed to answer this request; its log has the details."));
