@@ -1,7 +1,10 @@
 package dev.bbm.api;
 
+import dev.bbm.service.FieldError;
+import dev.bbm.migration.MigrationRow;
+import dev.bbm.migration.MigrationFilter;
 import dev.bbm.api.error.ApiException;
-import dev.bbm.api.error.Problem;
+import dev.bbm.problem.Problem;
 import dev.bbm.db.MigrationRepository;
 import dev.bbm.migration.MigrationStatus;
 import dev.bbm.migration.JobStatus;
@@ -73,7 +76,10 @@ public class BatchedMigrationResource {
     @APIResponse(responseCode = "403", description = "A read-only token")
     @APIResponse(responseCode = "422", description = "Invalid migration")
     public Uni<Response> queueMigration(QueueMigrationRequest request, @Context UriInfo uri) {
-        return service.queue(request).map(queued -> {
+        if (request == null) {
+            throw ApiException.badRequest("The request body must be a JSON object describing the migration, see /q/openapi.");
+        }
+        return service.queue(request.toCommand()).map(queued -> {
             MigrationResponse body = MigrationResponse.from(queued.migration());
             return queued.created()
                     ? Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(body.id())).build()).entity(body).build()
@@ -106,7 +112,7 @@ public class BatchedMigrationResource {
             @QueryParam("per_page") String perPage) {
         int pageNumber = Pagination.parse("page", page, 1, Integer.MAX_VALUE, 1);
         int size = Pagination.parse("per_page", perPage, 1, MAX_PER_PAGE, DEFAULT_PER_PAGE);
-        MigrationRepository.Filter filter = new MigrationRepository.Filter(statuses(status),
+        MigrationFilter filter = new MigrationFilter(statuses(status),
                 blankToNull(noNul("job_class_name", jobClassName)), blankToNull(noNul("table_name", tableName)));
         return service.list(filter, pageNumber, size).map(result -> Pagination.headers(
                 Response.ok(result.rows().stream().map(MigrationResponse::from).toList()), pageNumber, size,
@@ -227,7 +233,7 @@ public class BatchedMigrationResource {
                                                MarkFinishedRequest request) {
         long migrationId = parseId(id);
         if (request == null || !Boolean.TRUE.equals(request.confirm())) {
-            throw ApiException.validation(List.of(new Problem.FieldError("confirm",
+            throw ApiException.validation(List.of(new FieldError("confirm",
                     "must be true: marking finished skips the remaining batches, whose rows are then never migrated")));
         }
         return actions.markFinished(migrationId, caller.name()).map(MigrationResponse::from);
@@ -282,14 +288,14 @@ public class BatchedMigrationResource {
         int pageNumber = Pagination.parse("page", page, 1, Integer.MAX_VALUE, 1);
         int size = Pagination.parse("per_page", perPage, 1, MAX_PER_PAGE, DEFAULT_PER_PAGE);
         JobStatus jobStatus = status == null || status.isBlank() ? null : JobStatus.fromApiName(status).orElseThrow(() ->
-                ApiException.validation(List.of(new Problem.FieldError("status",
+                ApiException.validation(List.of(new FieldError("status",
                         "must be one of pending, running, failed, succeeded"))).asBadRequest());
         return service.jobs(migrationId, jobStatus, pageNumber, size).map(result -> Pagination.headers(
                 Response.ok(result.jobs().stream().map(JobResponse::from).toList()), pageNumber, size, result.total()).build());
     }
 
     /** 202 with the migration now, or with wait=true its state once it stops finalizing (200) or the wait ends (202). */
-    private Uni<Response> settle(Uni<MigrationRepository.MigrationRow> started, boolean wait, int timeout) {
+    private Uni<Response> settle(Uni<MigrationRow> started, boolean wait, int timeout) {
         return started.flatMap(row -> wait && row.migration().status() == MigrationStatus.FINALIZING
                         ? actions.awaitSettled(row.migration().id(), Duration.ofSeconds(timeout))
                         : Uni.createFrom().item(row))
@@ -317,7 +323,7 @@ public class BatchedMigrationResource {
         if ("false".equalsIgnoreCase(value)) {
             return false;
         }
-        throw ApiException.validation(List.of(new Problem.FieldError(name, "must be true or false"))).asBadRequest();
+        throw ApiException.validation(List.of(new FieldError(name, "must be true or false"))).asBadRequest();
     }
 
     /** Ids arrive as text so that a malformed one is a clear 400, not JAX-RS's bare 404. */
@@ -333,7 +339,7 @@ public class BatchedMigrationResource {
                 // past Long.MAX_VALUE: reported below
             }
         }
-        throw ApiException.validation(List.of(new Problem.FieldError("id", "must be a positive integer"))).asBadRequest();
+        throw ApiException.validation(List.of(new FieldError("id", "must be a positive integer"))).asBadRequest();
     }
 
     private static List<MigrationStatus> statuses(String status) {
@@ -344,13 +350,13 @@ public class BatchedMigrationResource {
             return List.of(MigrationStatus.ACTIVE, MigrationStatus.PAUSED);
         }
         return List.of(MigrationStatus.fromApiName(status).orElseThrow(() -> ApiException.validation(List.of(
-                new Problem.FieldError("status", "must be one of paused, active, finished, failed, finalizing, finalized, queued"))).asBadRequest()));
+                new FieldError("status", "must be one of paused, active, finished, failed, finalizing, finalized, queued"))).asBadRequest()));
     }
 
     /** PostgreSQL cannot store or compare the NUL character: a filter holding one is refused. */
     private static String noNul(String field, String value) {
         if (value != null && value.indexOf('\u0000') >= 0) {
-            throw ApiException.validation(List.of(new Problem.FieldError(field,
+            throw ApiException.validation(List.of(new FieldError(field,
                     "must not contain the NUL character (\\u0000)"))).asBadRequest();
         }
         return value;

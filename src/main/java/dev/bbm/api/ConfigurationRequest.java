@@ -1,9 +1,10 @@
 package dev.bbm.api;
 
+import dev.bbm.service.FieldError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.bbm.api.error.ApiException;
-import dev.bbm.api.error.Problem;
+import dev.bbm.problem.Problem;
 import dev.bbm.migration.MigrationConfiguration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,18 +21,18 @@ public record ConfigurationRequest(
 
     /** The configuration, or a 422 naming the missing fields. */
     public MigrationConfiguration toConfiguration() {
-        List<Problem.FieldError> errors = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
         if (jobClassName == null || jobClassName.isBlank()) {
-            errors.add(new Problem.FieldError("job_class_name", "is required"));
+            errors.add(new FieldError("job_class_name", "is required"));
         }
         if (tableName == null || tableName.isBlank()) {
-            errors.add(new Problem.FieldError("table_name", "is required"));
+            errors.add(new FieldError("table_name", "is required"));
         }
         if (columnName == null || columnName.isBlank()) {
-            errors.add(new Problem.FieldError("column_name", "is required"));
+            errors.add(new FieldError("column_name", "is required"));
         }
         if (jobArguments != null && !jobArguments.isArray()) {
-            errors.add(new Problem.FieldError("job_arguments", "must be a JSON array"));
+            errors.add(new FieldError("job_arguments", "must be a JSON array"));
         }
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);

@@ -1,5 +1,6 @@
 package dev.bbm.api;
 
+import dev.bbm.migration.JobDetail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bbm.migration.JobStatus;
 import java.time.OffsetDateTime;
@@ -28,7 +29,7 @@ public record JobResponse(
 
     private static final com.fasterxml.jackson.databind.ObjectMapper METRICS_READER = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    static JobResponse from(dev.bbm.db.JobRepository.JobDetail detail) {
+    static JobResponse from(JobDetail detail) {
         var job = detail.job();
         JsonNode metrics;
         try {

@@ -1,7 +1,9 @@
 package dev.bbm.api;
 
+import jakarta.ws.rs.Priorities;
+import dev.bbm.service.FieldError;
 import dev.bbm.api.error.ApiException;
-import dev.bbm.api.error.Problem;
+import dev.bbm.problem.Problem;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import java.util.Optional;
@@ -14,12 +16,12 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class MatrixParameterFilter {
 
-    @ServerRequestFilter(preMatching = true, priority = jakarta.ws.rs.Priorities.AUTHENTICATION - 100)
+    @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION - 100)
     public Optional<Response> refuseMatrixParameters(HttpServerRequest request) {
         String path = request.path();
         if (path.startsWith("/api/") && path.indexOf(';') >= 0) {
             return Optional.of(Response.status(400).type(Problem.MEDIA_TYPE).entity(ApiException.validation(List.of(
-                    new Problem.FieldError("id", "path segments must not contain ';': an id is a positive integer")))
+                    new FieldError("id", "path segments must not contain ';': an id is a positive integer")))
                     .asBadRequest().problem()).build());
         }
         return Optional.empty();

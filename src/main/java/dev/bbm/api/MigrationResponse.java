@@ -1,7 +1,7 @@
 package dev.bbm.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bbm.db.MigrationRepository.MigrationRow;
+import dev.bbm.migration.MigrationRow;
 import dev.bbm.migration.BatchedMigration;
 import dev.bbm.migration.JobCounts;
 import dev.bbm.migration.MigrationStatus;

@@ -1,6 +1,7 @@
 package dev.bbm.api;
 
-import dev.bbm.api.error.Problem;
+import java.util.List;
+import dev.bbm.problem.Problem;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
@@ -29,7 +30,7 @@ public class OpenApiFilter implements OASFilter {
                 .description("The job class's arguments: arrays of column names or values, for example"
                         + " [[\"event_id\"], [\"event_id_convert_to_bigint\"]]")
                 .items(OASFactory.createSchema().addType(Schema.SchemaType.ARRAY).items(OASFactory.createSchema()))
-                .addExample(java.util.List.of(java.util.List.of("event_id"), java.util.List.of("event_id_convert_to_bigint"))));
+                .addExample(List.of(List.of("event_id"), List.of("event_id_convert_to_bigint"))));
         openAPI.getComponents().addSchema(JOB_METRICS, OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
                 .description("Per sub-batch: timings.sub_batch (seconds) and affected_rows.sub_batch")
                 .additionalPropertiesSchema(OASFactory.createSchema()));

@@ -1,7 +1,8 @@
 package dev.bbm.api;
 
+import dev.bbm.service.FieldError;
 import dev.bbm.api.error.ApiException;
-import dev.bbm.api.error.Problem;
+import dev.bbm.problem.Problem;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 
@@ -28,7 +29,7 @@ final class Pagination {
             }
         }
         String range = max == Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max;
-        throw ApiException.validation(List.of(new Problem.FieldError(name, "must be an integer " + range))).asBadRequest();
+        throw ApiException.validation(List.of(new FieldError(name, "must be an integer " + range))).asBadRequest();
     }
 
     static Response.ResponseBuilder headers(Response.ResponseBuilder response, int page, int perPage, long total) {

@@ -1,6 +1,7 @@
 package dev.bbm.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bbm.service.QueueCommand;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The body of {@code POST /api/v4/admin/batched_background_migrations}. */
@@ -23,9 +24,9 @@ public record QueueMigrationRequest(
         Integer interval,
         @Schema(example = "100", minimum = "0", maximum = "600000", description = "Milliseconds between two sub-batches (default 100)")
         Integer pauseMs,
-        @Schema(example = "1", minimum = "1", description = "First key (default 1)")
+        @Schema(example = "1", description = "First key (default 1, or the column's lowest key when that is lower)")
         Long minValue,
-        @Schema(example = "1000000", minimum = "1", description = "Last key (default: the column's maximum now)")
+        @Schema(example = "1000000", description = "Last key (default: the column's maximum now)")
         Long maxValue,
         @Schema(example = "2000000", minimum = "1", description = "Upper bound for the batch size optimizer")
         Integer maxBatchSize,
@@ -33,4 +34,10 @@ public record QueueMigrationRequest(
         Integer priority,
         @Schema(example = "true", description = "Let the batch-size optimizer adapt batch_size (default true)")
         Boolean optimize) {
+
+    /** The service's command: the same fields, without the HTTP contract's annotations. */
+    public QueueCommand toCommand() {
+        return new QueueCommand(jobClassName, tableName, columnName, jobArguments, batchSize, subBatchSize, interval,
+                pauseMs, minValue, maxValue, maxBatchSize, priority, optimize);
+    }
 }

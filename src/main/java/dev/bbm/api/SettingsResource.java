@@ -1,7 +1,8 @@
 package dev.bbm.api;
 
+import dev.bbm.service.FieldError;
 import dev.bbm.api.error.ApiException;
-import dev.bbm.api.error.Problem;
+import dev.bbm.problem.Problem;
 import dev.bbm.db.SettingsRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -60,7 +61,7 @@ public class SettingsResource {
         }
         Integer maxRunning = request.databaseMaxRunningBatchedBackgroundMigrations();
         if (maxRunning != null && (maxRunning < 0 || maxRunning > MAX_RUNNING_LIMIT)) {
-            throw ApiException.validation(List.of(new Problem.FieldError("database_max_running_batched_background_migrations",
+            throw ApiException.validation(List.of(new FieldError("database_max_running_batched_background_migrations",
                     "must be between 0 and " + MAX_RUNNING_LIMIT)));
         }
         return settings.update(pool, maxRunning, request.executeBatchedMigrationsOnSchedule()).map(SettingsResource::from);

@@ -1,6 +1,7 @@
 package dev.bbm.db;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -72,7 +73,7 @@ public class CatalogRepository {
         String byValue = "SELECT (" + stored + " = " + exact + ") AS exact, (" + stored + ")::text AS stored";
         String byText = "SELECT ((" + stored + ")::text = (" + exact + ")::text) AS exact, (" + stored + ")::text AS stored";
         return client.preparedQuery(byValue).execute(Tuple.of(value))
-                .onFailure(e -> e instanceof io.vertx.pgclient.PgException pg && UNDEFINED_FUNCTION.equals(pg.getSqlState()))
+                .onFailure(e -> e instanceof PgException pg && UNDEFINED_FUNCTION.equals(pg.getSqlState()))
                 .recoverWithUni(() -> client.preparedQuery(byText).execute(Tuple.of(value)))
                 .map(rows -> {
                     Row row = rows.iterator().next();

@@ -1,5 +1,6 @@
 package dev.bbm.db;
 
+import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
@@ -25,7 +26,7 @@ public final class Identifiers {
             return false;
         }
         String[] parts = name.split("\\.", -1);
-        return parts.length <= 2 && java.util.Arrays.stream(parts).allMatch(Identifiers::isPlain);
+        return parts.length <= 2 && Arrays.stream(parts).allMatch(Identifiers::isPlain);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.bbm.db;
 
 import dev.bbm.migration.BatchedJob;
+import dev.bbm.migration.JobDetail;
+import dev.bbm.migration.JobPage;
 import dev.bbm.migration.JobStatus;
 import dev.bbm.migration.JobTransition;
 import dev.bbm.migration.SubBatchTimings;
@@ -327,13 +329,6 @@ public class JobRepository {
             return new Tally(row.getLong("since_start"), row.getLong("failed_since_start"), row.getLong("unfinished"),
                     row.getLong("exhausted"));
         });
-    }
-
-    /** A job with its metrics and transition logs, as the jobs view shows it. */
-    public record JobDetail(BatchedJob job, String metricsJson, List<JobTransitionLog> logs) {
-    }
-
-    public record JobPage(List<JobDetail> jobs, long total) {
     }
 
     /** A page of a migration's jobs in id order, optionally of one status, each with its logs. */

@@ -7,6 +7,9 @@ import dev.bbm.migration.BatchedMigration;
 import dev.bbm.migration.JobCounts;
 import dev.bbm.migration.JobStatus;
 import dev.bbm.migration.MigrationConfiguration;
+import dev.bbm.migration.MigrationFilter;
+import dev.bbm.migration.MigrationPage;
+import dev.bbm.migration.MigrationRow;
 import dev.bbm.migration.MigrationStatus;
 import dev.bbm.migration.MigrationTransition;
 import io.smallrye.mutiny.Uni;
@@ -27,18 +30,6 @@ import java.util.Optional;
 /** SQL over {@code batched_background_migrations}. */
 @ApplicationScoped
 public class MigrationRepository {
-
-    /** A migration with the counts of its jobs by status, in one index-backed lateral query. */
-    public record MigrationRow(BatchedMigration migration, JobCounts jobs, Double recentJobSeconds) {
-    }
-
-    /** A page of migrations and how many match in all. */
-    public record Page(List<MigrationRow> rows, long total) {
-    }
-
-    /** Filters of the list endpoint; null means "any". */
-    public record Filter(List<MigrationStatus> statuses, String jobClassName, String tableName) {
-    }
 
     /** A migration to insert; the database fills in ids, timestamps and defaults. */
     public record NewMigration(MigrationConfiguration configuration, long minValue, long maxValue, int batchSize,
@@ -266,7 +257,7 @@ public class MigrationRepository {
     private static final String JOB_CLASSES = " WHERE ($1::text[] IS NULL OR job_class_name = ANY($1::text[]))";
 
     /** A page of migrations, newest first. */
-    public Uni<Page> list(SqlClient client, Filter filter, int page, int perPage) {
+    public Uni<MigrationPage> list(SqlClient client, MigrationFilter filter, int page, int perPage) {
         List<String> where = new ArrayList<>();
         List<Object> params = new ArrayList<>();
         if (filter.statuses() != null) {
@@ -290,7 +281,7 @@ public class MigrationRepository {
         pageParams.add((long) (page - 1) * perPage);
         return client.preparedQuery(count).execute(Tuple.from(params)).map(rows -> rows.iterator().next().getLong(0))
                 .flatMap(total -> client.preparedQuery(select).execute(Tuple.from(pageParams))
-                        .map(rows -> new Page(all(rows), total)));
+                        .map(rows -> new MigrationPage(all(rows), total)));
     }
 
     private Optional<MigrationRow> first(RowSet<Row> rows) {

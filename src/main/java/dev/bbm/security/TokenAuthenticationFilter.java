@@ -1,6 +1,6 @@
 package dev.bbm.security;
 
-import dev.bbm.api.error.Problem;
+import dev.bbm.problem.Problem;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;

@@ -1,10 +1,9 @@
 package dev.bbm.service;
 
-import dev.bbm.api.error.ApiException;
 import dev.bbm.db.CatalogRepository;
 import dev.bbm.db.JobRepository;
 import dev.bbm.db.MigrationRepository;
-import dev.bbm.db.MigrationRepository.MigrationRow;
+import dev.bbm.migration.MigrationRow;
 import dev.bbm.engine.DatabaseContext;
 import dev.bbm.engine.JobSplitter;
 import dev.bbm.migration.BatchedMigration;
@@ -120,7 +119,7 @@ public class MigrationActionService {
      */
     public Uni<Ensured> ensureFinished(MigrationConfiguration configuration, boolean finalize, Duration timeout) {
         return queries.resolve(configuration).flatMap(resolved -> migrations.findByConfiguration(pool, resolved)).flatMap(found -> {
-            MigrationRow row = found.orElseThrow(() -> ApiException.notFound(
+            MigrationRow row = found.orElseThrow(() -> new ServiceException.NotFound(
                     "There is no batched background migration with this configuration: " + configuration + "."));
             long id = row.migration().id();
             Uni<MigrationRow> settled = row.migration().status().isDone() || !finalize
@@ -135,7 +134,7 @@ public class MigrationActionService {
 
     public Uni<MigrationRow> findByConfiguration(MigrationConfiguration configuration) {
         return queries.resolve(configuration).flatMap(resolved -> migrations.findByConfiguration(pool, resolved))
-                .map(found -> found.orElseThrow(() -> ApiException.notFound(
+                .map(found -> found.orElseThrow(() -> new ServiceException.NotFound(
                 "There is no batched background migration with this configuration: " + configuration + ".")));
     }
 
@@ -156,9 +155,9 @@ public class MigrationActionService {
         return attempt.flatMap(moved -> moved
                 ? Uni.createFrom().voidItem()
                 : migrations.find(client, id).map(found -> {
-                    BatchedMigration migration = found.orElseThrow(() -> ApiException.notFound(
+                    BatchedMigration migration = found.orElseThrow(() -> new ServiceException.NotFound(
                             "There is no batched background migration with id " + id + "."));
-                    throw ApiException.unprocessable(transition.refusal() + " Migration " + id + " is '"
+                    throw new ServiceException.Refused(transition.refusal() + " Migration " + id + " is '"
                             + migration.status().apiName() + "'.");
                 }));
     }

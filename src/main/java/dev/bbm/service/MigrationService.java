@@ -1,15 +1,16 @@
 package dev.bbm.service;
 
+import dev.bbm.migration.JobPage;
+import dev.bbm.migration.MigrationPage;
+import dev.bbm.migration.MigrationFilter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.bbm.api.QueueMigrationRequest;
-import dev.bbm.api.error.ApiException;
-import dev.bbm.api.error.Problem.FieldError;
+import dev.bbm.service.FieldError;
 import dev.bbm.db.CatalogRepository;
 import dev.bbm.db.Identifiers;
 import dev.bbm.db.JobRepository;
 import dev.bbm.db.MigrationRepository;
-import dev.bbm.db.MigrationRepository.MigrationRow;
+import dev.bbm.migration.MigrationRow;
 import dev.bbm.db.MigrationRepository.NewMigration;
 import dev.bbm.db.TableInfo;
 import dev.bbm.engine.DatabaseContext;
@@ -68,26 +69,26 @@ public class MigrationService {
 
     public Uni<MigrationRow> get(long id) {
         return migrations.findById(pool, id).map(found -> found.orElseThrow(
-                () -> ApiException.notFound("There is no batched background migration with id " + id + ".")));
+                () -> new ServiceException.NotFound("There is no batched background migration with id " + id + ".")));
     }
 
     /** A page of the migration's jobs with their transition logs; 404 for an unknown migration. */
-    public Uni<JobRepository.JobPage> jobs(long id, JobStatus status, int page, int perPage) {
+    public Uni<JobPage> jobs(long id, JobStatus status, int page, int perPage) {
         return migrations.find(pool, id).flatMap(found -> {
             if (found.isEmpty()) {
-                throw ApiException.notFound("There is no batched background migration with id " + id + ".");
+                throw new ServiceException.NotFound("There is no batched background migration with id " + id + ".");
             }
             return jobRepository.page(pool, id, status, page, perPage);
         });
     }
 
     /** A page of migrations; a {@code table_name} filter finds the table under any of its spellings. */
-    public Uni<MigrationRepository.Page> list(MigrationRepository.Filter filter, int page, int perPage) {
+    public Uni<MigrationPage> list(MigrationFilter filter, int page, int perPage) {
         if (filter.tableName() == null || !Identifiers.isPlainTableName(filter.tableName())) {
             return migrations.list(pool, filter, page, perPage);
         }
         return catalog.findTable(pool, filter.tableName())
-                .map(table -> table.map(found -> new MigrationRepository.Filter(filter.statuses(), filter.jobClassName(),
+                .map(table -> table.map(found -> new MigrationFilter(filter.statuses(), filter.jobClassName(),
                         found.canonicalName())).orElse(filter))
                 .flatMap(resolved -> migrations.list(pool, resolved, page, perPage));
     }
@@ -111,13 +112,10 @@ public class MigrationService {
      * nothing is written unless all checks pass. Queueing the same configuration again returns
      * the existing migration.
      */
-    public Uni<Queued> queue(QueueMigrationRequest request) {
-        if (request == null) {
-            throw ApiException.badRequest("The request body must be a JSON object describing the migration, see /q/openapi.");
-        }
+    public Uni<Queued> queue(QueueCommand request) {
         List<FieldError> errors = QueueValidator.check(request, registry);
         if (!errors.isEmpty()) {
-            throw ApiException.validation(errors);
+            throw new ServiceException.InvalidInput(errors);
         }
         int batchSize = request.batchSize() == null ? DEFAULT_BATCH_SIZE : request.batchSize();
         int subBatchSize = request.subBatchSize() == null ? Math.min(DEFAULT_SUB_BATCH_SIZE, batchSize) : request.subBatchSize();
@@ -150,19 +148,19 @@ public class MigrationService {
                 .orElse(configuration));
     }
 
-    private Uni<TableInfo> checkAgainstTable(QueueMigrationRequest request, BatchedMigrationJob job, JsonNode arguments,
+    private Uni<TableInfo> checkAgainstTable(QueueCommand request, BatchedMigrationJob job, JsonNode arguments,
                                              Optional<TableInfo> found) {
         if (found.isEmpty()) {
-            throw ApiException.validation(List.of(new FieldError("table_name",
+            throw new ServiceException.InvalidInput(List.of(new FieldError("table_name",
                     "table '" + request.tableName() + "' does not exist")));
         }
         TableInfo table = found.get();
         if (table.schema().startsWith("pg_") || table.schema().equals("information_schema")) {
-            throw ApiException.validation(List.of(new FieldError("table_name",
+            throw new ServiceException.InvalidInput(List.of(new FieldError("table_name",
                     "'" + request.tableName() + "' is a system catalog; bbm migrates application tables only")));
         }
         if (BBM_TABLES.contains(table.name())) {
-            throw ApiException.validation(List.of(new FieldError("table_name",
+            throw new ServiceException.InvalidInput(List.of(new FieldError("table_name",
                     "'" + request.tableName() + "' is one of bbm's own tables; bbm migrates application tables only")));
         }
         List<FieldError> errors = new ArrayList<>();
@@ -176,7 +174,7 @@ public class MigrationService {
         job.validateArguments(arguments, table, request.columnName())
                 .forEach(message -> errors.add(new FieldError("job_arguments", message)));
         if (!errors.isEmpty()) {
-            throw ApiException.validation(errors);
+            throw new ServiceException.InvalidInput(errors);
         }
         return valuesFit(job.columnValues(arguments), table)
                 .flatMap(ignored -> dryRun(job, new BatchedMigrationJob.SubBatch(table, request.columnName(), arguments, 1, 0)))
@@ -202,7 +200,7 @@ public class MigrationService {
                     List<FieldError> errors = problems.stream().flatMap(Optional::stream)
                             .map(message -> new FieldError("job_arguments", message)).toList();
                     if (!errors.isEmpty()) {
-                        throw ApiException.validation(errors);
+                        throw new ServiceException.InvalidInput(errors);
                     }
                 })
                 .replaceWithVoid();
@@ -216,7 +214,7 @@ public class MigrationService {
         BatchedMigrationJob.SubBatchStatement statement = job.subBatchStatement(empty);
         return pool.withConnection(connection -> connection.begin().flatMap(tx -> connection.preparedQuery(statement.sql())
                         .execute(Tuple.from(statement.params())).onItemOrFailure().call(tx::rollback)))
-                .onFailure(PgException.class).transform(e -> ApiException.validation(List.of(new FieldError("job_arguments",
+                .onFailure(PgException.class).transform(e -> new ServiceException.InvalidInput(List.of(new FieldError("job_arguments",
                         "PostgreSQL refused the job's statement: " + ((PgException) e).getErrorMessage()))))
                 .replaceWithVoid();
     }
@@ -225,13 +223,13 @@ public class MigrationService {
      * Writes the migration. Its range defaults to GitLab's, {@code [1, max(key)]}, reaching down to
      * the lowest key when keys below 1 exist: bbm never leaves rows behind unannounced.
      */
-    private Uni<Queued> insert(QueueMigrationRequest r, MigrationConfiguration configuration, TableInfo table, long[] range,
+    private Uni<Queued> insert(QueueCommand r, MigrationConfiguration configuration, TableInfo table, long[] range,
                                int batchSize, int subBatchSize) {
         boolean empty = range == null;
         long minValue = r.minValue() != null ? r.minValue() : empty ? DEFAULT_MIN_VALUE : Math.min(DEFAULT_MIN_VALUE, range[0]);
         List<FieldError> errors = QueueValidator.checkTogether(minValue, r.maxValue(), batchSize, subBatchSize, r.maxBatchSize());
         if (!errors.isEmpty()) {
-            throw ApiException.validation(errors);
+            throw new ServiceException.InvalidInput(errors);
         }
         long maxValue = r.maxValue() != null ? r.maxValue() : empty ? minValue : Math.max(range[1], minValue);
         long estimate = table.estimatedRows() >= 0 ? table.estimatedRows()

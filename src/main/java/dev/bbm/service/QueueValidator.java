@@ -1,7 +1,6 @@
 package dev.bbm.service;
 
-import dev.bbm.api.QueueMigrationRequest;
-import dev.bbm.api.error.Problem.FieldError;
+import dev.bbm.service.FieldError;
 import dev.bbm.db.Identifiers;
 import dev.bbm.jobs.JobRegistry;
 import dev.bbm.migration.MigrationConfiguration;
@@ -18,7 +17,7 @@ final class QueueValidator {
     private QueueValidator() {
     }
 
-    static List<FieldError> check(QueueMigrationRequest r, JobRegistry registry) {
+    static List<FieldError> check(QueueCommand r, JobRegistry registry) {
         List<FieldError> errors = new ArrayList<>();
         if (r.jobClassName() == null || r.jobClassName().isBlank()) {
             errors.add(new FieldError("job_class_name", "is required"));

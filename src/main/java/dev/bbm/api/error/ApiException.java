@@ -1,5 +1,8 @@
 package dev.bbm.api.error;
 
+import dev.bbm.problem.Problem;
+import dev.bbm.service.ServiceException;
+import dev.bbm.service.FieldError;
 import java.util.List;
 
 /**
@@ -24,6 +27,14 @@ public class ApiException extends RuntimeException {
         return new ApiException(problem.withStatus(400));
     }
 
+    /** The HTTP form of a service's refusal. */
+    public static ApiException from(ServiceException e) {
+        if (e instanceof ServiceException.InvalidInput invalid) {
+            return validation(invalid.errors());
+        }
+        return e instanceof ServiceException.NotFound ? notFound(e.getMessage()) : unprocessable(e.getMessage());
+    }
+
     public static ApiException notFound(String detail) {
         return new ApiException(Problem.of("not-found", "Not found", 404, detail));
     }
@@ -41,7 +52,7 @@ public class ApiException extends RuntimeException {
         return new ApiException(Problem.of("invalid-state", "Action not allowed", 422, detail));
     }
 
-    public static ApiException validation(List<Problem.FieldError> errors) {
+    public static ApiException validation(List<FieldError> errors) {
         String detail = errors.size() == 1
                 ? errors.get(0).field() + ": " + errors.get(0).message()
                 : errors.size() + " fields are invalid: " + String.join("; ",

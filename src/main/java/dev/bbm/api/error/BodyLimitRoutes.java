@@ -1,5 +1,6 @@
 package dev.bbm.api.error;
 
+import dev.bbm.problem.Problem;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;

@@ -1,5 +1,11 @@
 package dev.bbm.api.error;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collection;
+import jakarta.ws.rs.Priorities;
+import dev.bbm.problem.Problem;
+import dev.bbm.service.ServiceException;
+import dev.bbm.service.FieldError;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -32,6 +38,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response api(ApiException e) {
         return respond(e.problem());
+    }
+
+    /** A use case's refusal, in HTTP terms: 404, 422 with GitLab's wording, 422 naming the fields. */
+    @ServerExceptionMapper
+    public Response service(ServiceException e) {
+        return respond(ApiException.from(e).problem());
     }
 
     @ServerExceptionMapper
@@ -117,7 +129,7 @@ public class ProblemMappers {
         return respond(Problem.of(title.toLowerCase().replace(' ', '-'), title, status, detail));
     }
 
-    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    @ServerExceptionMapper(priority = Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
         if (DatabaseOutage.isOutage(e)) {
             // Logged once per outage there, not once per request here.
@@ -131,7 +143,7 @@ public class ProblemMappers {
     }
 
     private static Response invalid(String field, String message) {
-        return respond(ApiException.validation(List.of(new Problem.FieldError(field, message))).problem()
+        return respond(ApiException.validation(List.of(new FieldError(field, message))).problem()
                 .withStatus(400));
     }
 
@@ -159,8 +171,8 @@ public class ProblemMappers {
         if (target == String.class) {
             return "a string";
         }
-        if (com.fasterxml.jackson.databind.JsonNode.class.isAssignableFrom(target)
-                || java.util.Collection.class.isAssignableFrom(target)) {
+        if (JsonNode.class.isAssignableFrom(target)
+                || Collection.class.isAssignableFrom(target)) {
             return "a JSON array";
         }
         return "a JSON object";

@@ -1,6 +1,7 @@
-package dev.bbm.api.error;
+package dev.bbm.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.bbm.service.FieldError;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -26,9 +27,4 @@ public record Problem(
         return new Problem(type, title, newStatus, detail, errors);
     }
 
-    /** One invalid field, named as in the request ({@code batch_size}, {@code job_arguments}). */
-    @Schema(name = "FieldError")
-    public record FieldError(@Schema(example = "batch_size") String field,
-                             @Schema(example = "must be at least 1") String message) {
-    }
 }

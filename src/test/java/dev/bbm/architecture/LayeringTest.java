@@ -1,0 +1,70 @@
+package dev.bbm.architecture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layers run one way: front ends (api, health, metrics, security) → problem → service →
+ * engine → jobs and engine.health → db → migration (the model). A package imports only packages
+ * below it, so there is no cycle. Read from the sources' import lines and fully qualified names.
+ */
+class LayeringTest {
+
+    private static final Path SOURCES = Path.of("src/main/java");
+    private static final Map<String, Integer> RANK = Map.ofEntries(
+            Map.entry("dev.bbm.api", 7),
+            Map.entry("dev.bbm.api.error", 6),
+            Map.entry("dev.bbm.security", 6),
+            Map.entry("dev.bbm.health", 6),
+            Map.entry("dev.bbm.metrics", 6),
+            Map.entry("dev.bbm.problem", 5),
+            Map.entry("dev.bbm.service", 4),
+            Map.entry("dev.bbm.engine", 3),
+            Map.entry("dev.bbm.engine.health", 2),
+            Map.entry("dev.bbm.jobs", 2),
+            Map.entry("dev.bbm.db", 1),
+            Map.entry("dev.bbm.migration", 0),
+            Map.entry("dev.bbm.config", 0),
+            // Apart: it starts the database before CDI exists, and reads only the configuration.
+            Map.entry("dev.bbm.embedded", 1));
+    private static final Pattern REFERENCE = Pattern.compile("\\b(dev\\.bbm(?:\\.[a-z]+)+)\\.[A-Z]");
+
+    @Test
+    void noPackageReachesAPackageAboveItOrBesideIt() throws IOException {
+        List<String> violations = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String pkg = SOURCES.relativize(file.getParent()).toString().replace('/', '.');
+                Integer rank = RANK.get(pkg);
+                if (rank == null) {
+                    violations.add(file + ": package " + pkg + " has no place in the layers");
+                    continue;
+                }
+                for (String line : Files.readAllLines(file)) {
+                    if (line.trim().startsWith("*") || line.trim().startsWith("//") || line.trim().startsWith("/*")) {
+                        continue;
+                    }
+                    Matcher m = REFERENCE.matcher(line);
+                    while (m.find()) {
+                        String target = m.group(1);
+                        Integer targetRank = RANK.get(target);
+                        if (!target.equals(pkg) && (targetRank == null || targetRank >= rank)) {
+                            violations.add(file.getFileName() + " (" + pkg + ") → " + target);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+}
