@@ -73,7 +73,7 @@ public record MigrationResponse(
         }
         long total = m.totalTupleCount() != null ? m.totalTupleCount() : m.keyRangeSize();
         long remaining = Math.max(0, total - row.jobs().succeededTuples());
-        long batches = (remaining + m.batchSize() - 1) / m.batchSize();
+        long batches = remaining / m.batchSize() + (remaining % m.batchSize() == 0 ? 0 : 1);
         double perBatch = m.status() == MigrationStatus.FINALIZING ? row.recentJobSeconds()
                 : Math.max(row.recentJobSeconds(), m.interval());
         return Math.round(batches * perBatch);

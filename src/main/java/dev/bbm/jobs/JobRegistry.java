@@ -2,6 +2,7 @@ package dev.bbm.jobs;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,7 +17,12 @@ public class JobRegistry {
     private final Map<String, BatchedMigrationJob> jobs;
 
     public JobRegistry(Instance<BatchedMigrationJob> beans) {
-        this.jobs = beans.stream().collect(Collectors.toUnmodifiableMap(BatchedMigrationJob::jobClassName, Function.identity()));
+        this(beans.stream().toList());
+    }
+
+    /** A registry of exactly these job classes (outside CDI). */
+    public JobRegistry(List<BatchedMigrationJob> jobClasses) {
+        this.jobs = jobClasses.stream().collect(Collectors.toUnmodifiableMap(BatchedMigrationJob::jobClassName, Function.identity()));
     }
 
     public Optional<BatchedMigrationJob> find(String jobClassName) {
