@@ -63,7 +63,9 @@ public final class BbmProcess implements AutoCloseable {
         command.addAll(List.of("-jar", jar));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        // A process that exits (its database unreachable at start, say) fails at once, not after the wait.
         Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .failFast("bbm exited while starting, see " + log, () -> !process.isAlive())
                 .until(() -> get("/q/health/live").statusCode() == 200);
         return this;
     }
@@ -72,6 +74,10 @@ public final class BbmProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     public long pid() {

@@ -7,14 +7,23 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A PostgreSQL the test owns, so that it can stop and start it under running bbm processes. */
 final class FaultDatabase implements AutoCloseable {
 
+    /**
+     * The application name of the test's own sessions: every session without it is bbm's, which
+     * is how triggers tell bbm's changes from the test's and how bbm's sessions are found to be cut.
+     */
+    static final String TEST_SESSIONS = "fault-test";
+
     private final Path dataDir;
     private final int port;
-    private EmbeddedPostgres postgres;
+    private volatile EmbeddedPostgres postgres;
 
     FaultDatabase(Path dataDir) throws IOException {
         this.dataDir = dataDir;
@@ -33,6 +42,10 @@ final class FaultDatabase implements AutoCloseable {
     void stop() throws IOException {
         postgres.close();
         postgres = null;
+    }
+
+    boolean isUp() {
+        return postgres != null;
     }
 
     String reactiveUrl() {
@@ -58,8 +71,52 @@ final class FaultDatabase implements AutoCloseable {
         }
     }
 
+    /** Every row of a query, each as its columns' values in order. */
+    List<List<Object>> rows(String sql) throws Exception {
+        List<List<Object>> rows = new ArrayList<>();
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData meta = rs.getMetaData();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>(meta.getColumnCount());
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    row.add(rs.getObject(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
     Connection connect() throws Exception {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres");
+        return connect(TEST_SESSIONS);
+    }
+
+    /** A session of the test's, named {@code applicationName} (which must start with {@link #TEST_SESSIONS}). */
+    Connection connect(String applicationName) throws Exception {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres&ApplicationName="
+                + applicationName);
+    }
+
+    /**
+     * Cuts bbm's sessions, as a failover or a DBA's {@code pg_terminate_backend} would: all of
+     * them, or only those in the middle of a statement or transaction.
+     *
+     * @return how many were terminated
+     */
+    long terminateBbmSessions(boolean busyOnly) throws Exception {
+        return count("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                + " AND application_name NOT LIKE '" + TEST_SESSIONS + "%'" + (busyOnly ? " AND state <> 'idle'" : ""));
+    }
+
+    /** Holds an ACCESS EXCLUSIVE lock on {@code table} for {@code millis}, as a DDL or VACUUM FULL would. */
+    void holdExclusiveLock(String table, long millis) throws Exception {
+        try (Connection c = connect(TEST_SESSIONS + "-lock"); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+            Thread.sleep(millis);
+            c.rollback();
+        }
     }
 
     /** Job ranges of one migration that overlap another's: must stay zero whatever happens. */
