@@ -1,20 +1,20 @@
 package dev.bbm.api;
 
-import dev.bbm.service.FieldError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.bbm.api.error.ApiException;
-import dev.bbm.problem.Problem;
 import dev.bbm.migration.MigrationConfiguration;
+import dev.bbm.service.FieldError;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** A migration named by its configuration, as GitLab's rake tasks and upgrade checks name it. */
 @Schema(name = "MigrationConfiguration")
 public record ConfigurationRequest(
-        @Schema(required = true, example = "CopyColumnUsingBackgroundMigrationJob") String jobClassName,
+        @Schema(required = true, example = "CopyColumnUsingBackgroundMigrationJob")
+        String jobClassName,
+
         @Schema(required = true, example = "events") String tableName,
         @Schema(required = true, example = "id") String columnName,
         @Schema(ref = OpenApiFilter.JOB_ARGUMENTS) JsonNode jobArguments) {
@@ -37,7 +37,10 @@ public record ConfigurationRequest(
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);
         }
-        MigrationConfiguration configuration = new MigrationConfiguration(jobClassName, tableName, columnName,
+        MigrationConfiguration configuration = new MigrationConfiguration(
+                jobClassName,
+                tableName,
+                columnName,
                 jobArguments == null ? JsonNodeFactory.instance.arrayNode() : jobArguments);
         if (!configuration.isStorable()) {
             throw ApiException.notFound("There is no batched background migration with this configuration: names and"

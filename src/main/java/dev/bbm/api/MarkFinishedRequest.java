@@ -5,7 +5,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /** The confirmation {@code mark_finished} needs, because it skips work and can lose data. */
 @Schema(name = "MarkFinishedRequest")
 public record MarkFinishedRequest(
-        @Schema(required = true, example = "true",
+        @Schema(
+                required = true,
+                example = "true",
                 description = "Must be true: the remaining batches are recorded as done without running")
-        Boolean confirm) {
-}
+        Boolean confirm) {}

@@ -1,13 +1,13 @@
 package dev.bbm.api;
 
-import jakarta.ws.rs.Priorities;
-import dev.bbm.service.FieldError;
 import dev.bbm.api.error.ApiException;
 import dev.bbm.problem.Problem;
+import dev.bbm.service.FieldError;
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Optional;
-import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -20,9 +20,13 @@ public class MatrixParameterFilter {
     public Optional<Response> refuseMatrixParameters(HttpServerRequest request) {
         String path = request.path();
         if (path.startsWith("/api/") && path.indexOf(';') >= 0) {
-            return Optional.of(Response.status(400).type(Problem.MEDIA_TYPE).entity(ApiException.validation(List.of(
-                    new FieldError("id", "path segments must not contain ';': an id is a positive integer")))
-                    .asBadRequest().problem()).build());
+            return Optional.of(Response.status(400)
+                    .type(Problem.MEDIA_TYPE)
+                    .entity(ApiException.validation(List.of(new FieldError(
+                                    "id", "path segments must not contain ';': an id is a positive integer")))
+                            .asBadRequest()
+                            .problem())
+                    .build());
         }
         return Optional.empty();
     }

@@ -1,9 +1,9 @@
 package dev.bbm.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bbm.migration.MigrationRow;
 import dev.bbm.migration.BatchedMigration;
 import dev.bbm.migration.JobCounts;
+import dev.bbm.migration.MigrationRow;
 import dev.bbm.migration.MigrationStatus;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -14,19 +14,31 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "BatchedMigration")
 public record MigrationResponse(
         @Schema(example = "1") long id,
-        @Schema(example = "CopyColumnUsingBackgroundMigrationJob") String jobClassName,
+
+        @Schema(example = "CopyColumnUsingBackgroundMigrationJob")
+        String jobClassName,
+
         @Schema(example = "events") String tableName,
         @Schema(example = "id") String columnName,
         @Schema(ref = OpenApiFilter.JOB_ARGUMENTS) JsonNode jobArguments,
         MigrationStatus status,
-        @Schema(description = "Per cent of the rows done, 0 to 100", example = "42.5") BigDecimal progress,
+
+        @Schema(description = "Per cent of the rows done, 0 to 100", example = "42.5")
+        BigDecimal progress,
+
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt,
         OffsetDateTime startedAt,
         OffsetDateTime finishedAt,
-        @Schema(description = "Until when a database-health indicator holds the migration") OffsetDateTime onHoldUntil,
-        @Schema(description = "The indicator that held it last and what it saw", example = "long_transaction: transaction of pid 42 has been open 700 s")
+
+        @Schema(description = "Until when a database-health indicator holds the migration")
+        OffsetDateTime onHoldUntil,
+
+        @Schema(
+                description = "The indicator that held it last and what it saw",
+                example = "long_transaction: transaction of pid 42 has been open 700 s")
         String onHoldReason,
+
         long minValue,
         long maxValue,
         int batchSize,
@@ -35,27 +47,54 @@ public record MigrationResponse(
         int pauseMs,
         Integer maxBatchSize,
         int priority,
-        @Schema(description = "Whether the batch-size optimizer adapts batch_size") boolean optimize,
-        @Schema(description = "The table's estimated row count when queued") Long totalTupleCount,
+
+        @Schema(description = "Whether the batch-size optimizer adapts batch_size")
+        boolean optimize,
+
+        @Schema(description = "The table's estimated row count when queued")
+        Long totalTupleCount,
+
         @Schema(description = "Seconds until done at the recent pace of batches; null before the first batch")
         Long estimatedTimeRemaining,
+
         JobCountsResponse jobs) {
 
     /** How many batches are in each status. */
     @Schema(name = "JobCounts")
     public record JobCountsResponse(long pending, long running, long failed, long succeeded, long total) {
         static JobCountsResponse from(JobCounts counts) {
-            return new JobCountsResponse(counts.pending(), counts.running(), counts.failed(), counts.succeeded(),
-                    counts.total());
+            return new JobCountsResponse(
+                    counts.pending(), counts.running(), counts.failed(), counts.succeeded(), counts.total());
         }
     }
 
     public static MigrationResponse from(MigrationRow row) {
         BatchedMigration m = row.migration();
-        return new MigrationResponse(m.id(), m.jobClassName(), m.tableName(), m.columnName(), m.jobArguments(),
-                m.status(), progress(m, row.jobs()), m.createdAt(), m.updatedAt(), m.startedAt(), m.finishedAt(),
-                m.onHoldUntil(), m.onHoldIndicator() == null ? null : m.onHoldIndicator() + ": " + m.onHoldReason(), m.minValue(), m.maxValue(), m.batchSize(), m.subBatchSize(), m.interval(),
-                m.pauseMs(), m.maxBatchSize(), m.priority(), m.optimize(), m.totalTupleCount(), estimatedTimeRemaining(row),
+        return new MigrationResponse(
+                m.id(),
+                m.jobClassName(),
+                m.tableName(),
+                m.columnName(),
+                m.jobArguments(),
+                m.status(),
+                progress(m, row.jobs()),
+                m.createdAt(),
+                m.updatedAt(),
+                m.startedAt(),
+                m.finishedAt(),
+                m.onHoldUntil(),
+                m.onHoldIndicator() == null ? null : m.onHoldIndicator() + ": " + m.onHoldReason(),
+                m.minValue(),
+                m.maxValue(),
+                m.batchSize(),
+                m.subBatchSize(),
+                m.interval(),
+                m.pauseMs(),
+                m.maxBatchSize(),
+                m.priority(),
+                m.optimize(),
+                m.totalTupleCount(),
+                estimatedTimeRemaining(row),
                 JobCountsResponse.from(row.jobs()));
     }
 
@@ -74,7 +113,8 @@ public record MigrationResponse(
         long total = m.totalTupleCount() != null ? m.totalTupleCount() : m.keyRangeSize();
         long remaining = Math.max(0, total - row.jobs().succeededTuples());
         long batches = remaining / m.batchSize() + (remaining % m.batchSize() == 0 ? 0 : 1);
-        double perBatch = m.status() == MigrationStatus.FINALIZING ? row.recentJobSeconds()
+        double perBatch = m.status() == MigrationStatus.FINALIZING
+                ? row.recentJobSeconds()
                 : Math.max(row.recentJobSeconds(), m.interval());
         return Math.round(batches * perBatch);
     }
@@ -92,7 +132,8 @@ public record MigrationResponse(
         if (total <= 0) {
             return BigDecimal.ZERO;
         }
-        BigDecimal percent = BigDecimal.valueOf(jobs.succeededTuples()).multiply(BigDecimal.valueOf(100))
+        BigDecimal percent = BigDecimal.valueOf(jobs.succeededTuples())
+                .multiply(BigDecimal.valueOf(100))
                 .divide(BigDecimal.valueOf(total), 2, RoundingMode.DOWN);
         return percent.min(new BigDecimal("99.99"));
     }

@@ -1,7 +1,7 @@
 package dev.bbm.api;
 
-import java.util.List;
 import dev.bbm.problem.Problem;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
@@ -22,18 +22,29 @@ public class OpenApiFilter implements OASFilter {
 
     /** Free-form JSON the annotations cannot describe, defined here once. */
     static final String JOB_ARGUMENTS = "JobArguments";
+
     static final String JOB_METRICS = "JobMetrics";
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
-        openAPI.getComponents().addSchema(JOB_ARGUMENTS, OASFactory.createSchema().addType(Schema.SchemaType.ARRAY)
-                .description("The job class's arguments: arrays of column names or values, for example"
-                        + " [[\"event_id\"], [\"event_id_convert_to_bigint\"]]")
-                .items(OASFactory.createSchema().addType(Schema.SchemaType.ARRAY).items(OASFactory.createSchema()))
-                .addExample(List.of(List.of("event_id"), List.of("event_id_convert_to_bigint"))));
-        openAPI.getComponents().addSchema(JOB_METRICS, OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
-                .description("Per sub-batch: timings.sub_batch (seconds) and affected_rows.sub_batch")
-                .additionalPropertiesSchema(OASFactory.createSchema()));
+        openAPI.getComponents()
+                .addSchema(
+                        JOB_ARGUMENTS,
+                        OASFactory.createSchema()
+                                .addType(Schema.SchemaType.ARRAY)
+                                .description("The job class's arguments: arrays of column names or values, for example"
+                                        + " [[\"event_id\"], [\"event_id_convert_to_bigint\"]]")
+                                .items(OASFactory.createSchema()
+                                        .addType(Schema.SchemaType.ARRAY)
+                                        .items(OASFactory.createSchema()))
+                                .addExample(List.of(List.of("event_id"), List.of("event_id_convert_to_bigint"))));
+        openAPI.getComponents()
+                .addSchema(
+                        JOB_METRICS,
+                        OASFactory.createSchema()
+                                .addType(Schema.SchemaType.OBJECT)
+                                .description("Per sub-batch: timings.sub_batch (seconds) and affected_rows.sub_batch")
+                                .additionalPropertiesSchema(OASFactory.createSchema()));
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }
@@ -41,7 +52,8 @@ public class OpenApiFilter implements OASFilter {
             if (!path.startsWith("/api/")) {
                 return;
             }
-            for (Map.Entry<PathItem.HttpMethod, Operation> entry : item.getOperations().entrySet()) {
+            for (Map.Entry<PathItem.HttpMethod, Operation> entry :
+                    item.getOperations().entrySet()) {
                 APIResponses responses = entry.getValue().getResponses();
                 addIfMissing(responses, "401", "No valid token: send PRIVATE-TOKEN or Authorization: Bearer");
                 if (entry.getKey() != PathItem.HttpMethod.GET) {
@@ -65,7 +77,10 @@ public class OpenApiFilter implements OASFilter {
     }
 
     private static Content problem() {
-        return OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType()
-                .schema(OASFactory.createSchema().ref("Problem")));
+        return OASFactory.createContent()
+                .addMediaType(
+                        Problem.MEDIA_TYPE,
+                        OASFactory.createMediaType()
+                                .schema(OASFactory.createSchema().ref("Problem")));
     }
 }

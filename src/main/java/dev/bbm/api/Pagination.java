@@ -1,16 +1,14 @@
 package dev.bbm.api;
 
-import dev.bbm.service.FieldError;
 import dev.bbm.api.error.ApiException;
-import dev.bbm.problem.Problem;
+import dev.bbm.service.FieldError;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 
 /** GitLab's offset pagination: {@code page}/{@code per_page} in, {@code X-…} headers out. */
 final class Pagination {
 
-    private Pagination() {
-    }
+    private Pagination() {}
 
     static int parse(String name, String value, int min, int max, int fallback) {
         if (value == null || value.isBlank()) {
@@ -29,7 +27,8 @@ final class Pagination {
             }
         }
         String range = max == Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max;
-        throw ApiException.validation(List.of(new FieldError(name, "must be an integer " + range))).asBadRequest();
+        throw ApiException.validation(List.of(new FieldError(name, "must be an integer " + range)))
+                .asBadRequest();
     }
 
     static Response.ResponseBuilder headers(Response.ResponseBuilder response, int page, int perPage, long total) {

@@ -1,9 +1,8 @@
 package dev.bbm.api;
 
-import dev.bbm.service.FieldError;
 import dev.bbm.api.error.ApiException;
-import dev.bbm.problem.Problem;
 import dev.bbm.db.SettingsRepository;
+import dev.bbm.service.FieldError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.ws.rs.Consumes;
@@ -43,7 +42,9 @@ public class SettingsResource {
 
     @GET
     @Operation(summary = "Read the batched background migration settings")
-    @APIResponse(responseCode = "200", description = "The settings",
+    @APIResponse(
+            responseCode = "200",
+            description = "The settings",
             content = @Content(schema = @Schema(implementation = SettingsResponse.class)))
     public Uni<SettingsResponse> getSettings() {
         return settings.get(pool).map(SettingsResource::from);
@@ -51,8 +52,12 @@ public class SettingsResource {
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Change the batched background migration settings", description = "Fields left out keep their value.")
-    @APIResponse(responseCode = "200", description = "The settings now",
+    @Operation(
+            summary = "Change the batched background migration settings",
+            description = "Fields left out keep their value.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The settings now",
             content = @Content(schema = @Schema(implementation = SettingsResponse.class)))
     @APIResponse(responseCode = "422", description = "A value out of range")
     public Uni<SettingsResponse> updateSettings(SettingsResponse request) {
@@ -61,10 +66,12 @@ public class SettingsResource {
         }
         Integer maxRunning = request.databaseMaxRunningBatchedBackgroundMigrations();
         if (maxRunning != null && (maxRunning < 0 || maxRunning > MAX_RUNNING_LIMIT)) {
-            throw ApiException.validation(List.of(new FieldError("database_max_running_batched_background_migrations",
+            throw ApiException.validation(List.of(new FieldError(
+                    "database_max_running_batched_background_migrations",
                     "must be between 0 and " + MAX_RUNNING_LIMIT)));
         }
-        return settings.update(pool, maxRunning, request.executeBatchedMigrationsOnSchedule()).map(SettingsResource::from);
+        return settings.update(pool, maxRunning, request.executeBatchedMigrationsOnSchedule())
+                .map(SettingsResource::from);
     }
 
     private static SettingsResponse from(SettingsRepository.Settings current) {

@@ -5,9 +5,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /** The settings GitLab keeps in application_settings for batched background migrations. */
 @Schema(name = "ApplicationSettings")
 public record SettingsResponse(
-        @Schema(example = "2", minimum = "0", maximum = "100",
+        @Schema(
+                example = "2",
+                minimum = "0",
+                maximum = "100",
                 description = "How many migrations may run at once, over all replicas")
         Integer databaseMaxRunningBatchedBackgroundMigrations,
+
         @Schema(example = "true", description = "When false, running batches complete and no new one starts")
-        Boolean executeBatchedMigrationsOnSchedule) {
-}
+        Boolean executeBatchedMigrationsOnSchedule) {}

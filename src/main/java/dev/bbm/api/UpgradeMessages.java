@@ -6,8 +6,7 @@ import dev.bbm.migration.MigrationConfiguration;
 /** The words GitLab's upgrade uses, so that operators recognise them. */
 final class UpgradeMessages {
 
-    private UpgradeMessages() {
-    }
+    private UpgradeMessages() {}
 
     /** GitLab's {@code ensure_batched_background_migration_is_finished} failure, with bbm's finalize command. */
     static String notFinished(BatchedMigration migration, MigrationConfiguration configuration, String baseUri) {

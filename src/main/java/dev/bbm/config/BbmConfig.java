@@ -11,6 +11,7 @@ public interface BbmConfig {
 
     /** The one source of these defaults: the embedded default reads them before CDI exists. */
     String DEFAULT_DATA_DIR = "data";
+
     int DEFAULT_EMBEDDED_PORT = 15432;
 
     /** Where bbm keeps its files: the embedded database and a generated admin token. */

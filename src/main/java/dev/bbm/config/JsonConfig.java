@@ -26,8 +26,9 @@ public class JsonConfig implements ObjectMapperCustomizer {
         mapper.enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
         // A field sent twice is a client error, not "the last one wins".
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        for (CoercionInputShape shape : new CoercionInputShape[] {CoercionInputShape.Integer, CoercionInputShape.Float,
-                CoercionInputShape.Boolean}) {
+        for (CoercionInputShape shape : new CoercionInputShape[] {
+            CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean
+        }) {
             mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
         }
     }

@@ -1,10 +1,10 @@
 package dev.bbm.db;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,9 +51,10 @@ public class CatalogRepository {
                 columns.put(row.getString("attname"), row.getString("type"));
                 baseTypes.put(row.getString("attname"), row.getString("base_type"));
             }
-            return foundSchema == null ? Optional.<TableInfo>empty()
-                    : Optional.of(new TableInfo(foundSchema, name, Map.copyOf(columns), Map.copyOf(baseTypes), estimate,
-                            inSearchPath));
+            return foundSchema == null
+                    ? Optional.<TableInfo>empty()
+                    : Optional.of(new TableInfo(
+                            foundSchema, name, Map.copyOf(columns), Map.copyOf(baseTypes), estimate, inSearchPath));
         });
     }
 
@@ -71,13 +72,16 @@ public class CatalogRepository {
         String stored = "$1::text::" + type;
         String exact = "$1::text::" + base;
         String byValue = "SELECT (" + stored + " = " + exact + ") AS exact, (" + stored + ")::text AS stored";
-        String byText = "SELECT ((" + stored + ")::text = (" + exact + ")::text) AS exact, (" + stored + ")::text AS stored";
-        return client.preparedQuery(byValue).execute(Tuple.of(value))
+        String byText =
+                "SELECT ((" + stored + ")::text = (" + exact + ")::text) AS exact, (" + stored + ")::text AS stored";
+        return client.preparedQuery(byValue)
+                .execute(Tuple.of(value))
                 .onFailure(e -> e instanceof PgException pg && UNDEFINED_FUNCTION.equals(pg.getSqlState()))
                 .recoverWithUni(() -> client.preparedQuery(byText).execute(Tuple.of(value)))
                 .map(rows -> {
                     Row row = rows.iterator().next();
-                    return Boolean.TRUE.equals(row.getBoolean("exact")) ? Optional.<String>empty()
+                    return Boolean.TRUE.equals(row.getBoolean("exact"))
+                            ? Optional.<String>empty()
                             : Optional.ofNullable(row.getString("stored"));
                 });
     }

@@ -46,11 +46,15 @@ public class DatabaseOutage {
     /** Whether {@code failure}, or one of its causes, says the database cannot be reached. */
     public static boolean isOutage(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
-                    || t instanceof ClosedChannelException || t instanceof ClosedConnectionException) {
+            if (t instanceof ConnectException
+                    || t instanceof NoRouteToHostException
+                    || t instanceof UnknownHostException
+                    || t instanceof ClosedChannelException
+                    || t instanceof ClosedConnectionException) {
                 return true;
             }
-            if (t instanceof DatabaseException database && database.getSqlState() != null
+            if (t instanceof DatabaseException database
+                    && database.getSqlState() != null
                     && (database.getSqlState().startsWith("08") || SERVER_GONE.contains(database.getSqlState()))) {
                 return true;
             }
@@ -71,12 +75,21 @@ public class DatabaseOutage {
     }
 
     private void awaitRecovery() {
-        Multi.createFrom().ticks().every(PROBE_INTERVAL).onOverflow().drop()
-                .onItem().transformToUniAndConcatenate(tick -> pool.query("SELECT 1").execute()
-                        .map(rows -> true).onFailure().recoverWithItem(false))
+        Multi.createFrom()
+                .ticks()
+                .every(PROBE_INTERVAL)
+                .onOverflow()
+                .drop()
+                .onItem()
+                .transformToUniAndConcatenate(tick -> pool.query("SELECT 1")
+                        .execute()
+                        .map(rows -> true)
+                        .onFailure()
+                        .recoverWithItem(false))
                 .filter(Boolean::booleanValue)
                 .toUni()
-                .subscribe().with(back -> {
+                .subscribe()
+                .with(back -> {
                     unreachable.set(false);
                     LOG.info("The database is reachable again");
                 });

@@ -11,10 +11,10 @@ public final class Identifiers {
 
     /** PostgreSQL truncates identifiers beyond 63 bytes; a longer name could alias another. */
     public static final int MAX_LENGTH = 63;
+
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
-    private Identifiers() {
-    }
+    private Identifiers() {}
 
     public static boolean isPlain(String identifier) {
         return identifier != null && PLAIN.matcher(identifier).matches();
@@ -36,7 +36,9 @@ public final class Identifiers {
      */
     public static String quoteTableName(String tableName) {
         int dot = tableName.indexOf('.');
-        return dot < 0 ? quote(tableName) : quote(tableName.substring(0, dot)) + "." + quote(tableName.substring(dot + 1));
+        return dot < 0
+                ? quote(tableName)
+                : quote(tableName.substring(0, dot)) + "." + quote(tableName.substring(dot + 1));
     }
 
     public static String quote(String identifier) {

@@ -5,9 +5,9 @@ import dev.bbm.migration.JobDetail;
 import dev.bbm.migration.JobPage;
 import dev.bbm.migration.JobStatus;
 import dev.bbm.migration.JobTransition;
-import dev.bbm.migration.SubBatchTimings;
-import dev.bbm.migration.MigrationStatus;
 import dev.bbm.migration.JobTransitionLog;
+import dev.bbm.migration.MigrationStatus;
+import dev.bbm.migration.SubBatchTimings;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -25,6 +25,7 @@ public class JobRepository {
 
     /** GitLab's column sizes for the transition logs. */
     public static final int EXCEPTION_CLASS_MAX = 100;
+
     public static final int EXCEPTION_MESSAGE_MAX = 1000;
 
     private static final int PENDING = JobStatus.PENDING.code();
@@ -33,7 +34,8 @@ public class JobRepository {
     private static final JobStatus SUCCEEDED = JobStatus.SUCCEEDED;
 
     /** The migration statuses under which new jobs are created. */
-    private static final Short[] RUNNING_MIGRATIONS = {MigrationStatus.ACTIVE.code(), MigrationStatus.FINALIZING.code()};
+    private static final Short[] RUNNING_MIGRATIONS = {MigrationStatus.ACTIVE.code(), MigrationStatus.FINALIZING.code()
+    };
 
     private static final String COLUMNS = """
             id, batched_background_migration_id, min_value, max_value, batch_size, sub_batch_size, pause_ms,
@@ -47,7 +49,8 @@ public class JobRepository {
     public Uni<Optional<BatchedJob>> furthest(SqlClient client, long migrationId) {
         return client.preparedQuery("SELECT " + COLUMNS + " FROM batched_background_migration_jobs"
                         + " WHERE batched_background_migration_id = $1 ORDER BY max_value DESC LIMIT 1")
-                .execute(Tuple.of(migrationId)).map(JobRepository::first);
+                .execute(Tuple.of(migrationId))
+                .map(JobRepository::first);
     }
 
     /**
@@ -57,13 +60,15 @@ public class JobRepository {
     public Uni<Optional<BatchedJob>> nextRetriable(SqlClient client, long migrationId, int maxAttempts) {
         return client.preparedQuery("SELECT " + COLUMNS + " FROM batched_background_migration_jobs"
                         + " WHERE batched_background_migration_id = $1"
-                        + " AND (status IN (%d, %d) OR (status = %d AND attempts < $2))".formatted(PENDING, RUNNING, FAILED)
+                        + " AND (status IN (%d, %d) OR (status = %d AND attempts < $2))"
+                                .formatted(PENDING, RUNNING, FAILED)
                         + " ORDER BY status = %d, id LIMIT 1".formatted(FAILED))
-                .execute(Tuple.of(migrationId, maxAttempts)).map(JobRepository::first);
+                .execute(Tuple.of(migrationId, maxAttempts))
+                .map(JobRepository::first);
     }
 
-    public Uni<BatchedJob> insert(SqlClient client, long migrationId, long min, long max, int batchSize,
-                                  int subBatchSize, int pauseMs) {
+    public Uni<BatchedJob> insert(
+            SqlClient client, long migrationId, long min, long max, int batchSize, int subBatchSize, int pauseMs) {
         return client.preparedQuery("INSERT INTO batched_background_migration_jobs (batched_background_migration_id,"
                         + " min_value, max_value, batch_size, sub_batch_size, pause_ms) VALUES ($1, $2, $3, $4, $5, $6)"
                         + " RETURNING " + COLUMNS)
@@ -72,8 +77,7 @@ public class JobRepository {
     }
 
     /** A job created running, and the last key of each of its sub-batches. */
-    public record StartedJob(BatchedJob job, List<Long> cuts) {
-    }
+    public record StartedJob(BatchedJob job, List<Long> cuts) {}
 
     /**
      * GitLab's {@code PrimaryKeyBatchingStrategy} and the job's start in one statement: takes the
@@ -92,9 +96,19 @@ public class JobRepository {
      * @param table a quoted, qualified table name
      * @return the job, or empty when the migration no longer runs
      */
-    public Uni<Optional<StartedJob>> startNext(SqlClient client, long migrationId, String table, String column, long start,
-                                               long last, int batchSize, int subBatchSize, int pauseMs, String worker) {
-        String sql = "WITH RECURSIVE " + KeysetSql.hops(table, column, "$2", "$3", "$4", "$5") + """
+    public Uni<Optional<StartedJob>> startNext(
+            SqlClient client,
+            long migrationId,
+            String table,
+            String column,
+            long start,
+            long last,
+            int batchSize,
+            int subBatchSize,
+            int pauseMs,
+            String worker) {
+        String sql = "WITH RECURSIVE " + KeysetSql.hops(table, column, "$2", "$3", "$4", "$5")
+                + """
                 , running AS (
                     SELECT id FROM batched_background_migrations WHERE id = $1 AND status = ANY($8) FOR SHARE
                 ), counted AS (
@@ -112,8 +126,9 @@ public class JobRepository {
                 ), logged AS (%4$s)
                 SELECT job.*, ARRAY(SELECT hi FROM hops WHERE total > 0 ORDER BY total) AS cuts FROM job
                 """.formatted(COLUMNS, RUNNING, PENDING, logTransitions("started"));
-        return client.preparedQuery(sql).execute(Tuple.tuple(List.of(migrationId, start, last, batchSize, subBatchSize,
-                        pauseMs, worker, RUNNING_MIGRATIONS)))
+        return client.preparedQuery(sql)
+                .execute(Tuple.tuple(List.of(
+                        migrationId, start, last, batchSize, subBatchSize, pauseMs, worker, RUNNING_MIGRATIONS)))
                 .map(rows -> {
                     if (!rows.iterator().hasNext()) {
                         return Optional.empty();
@@ -125,14 +140,25 @@ public class JobRepository {
 
     /** A worker starts a pending or failed job: a new attempt, recorded with the worker's name. */
     public Uni<Boolean> start(SqlClient client, BatchedJob job, String worker) {
-        return transition(client, job, JobTransition.START,
+        return transition(
+                client,
+                job,
+                JobTransition.START,
                 "attempts = attempts + 1, started_at = now(), finished_at = NULL, metrics = metrics || jsonb_build_object('worker', $7::text)",
-                null, null, List.of(worker));
+                null,
+                null,
+                List.of(worker));
     }
 
     /** The job's last sub-batch committed; what its sub-batches did goes into its metrics. */
     public Uni<Boolean> succeed(SqlClient client, BatchedJob job, SubBatchTimings timings) {
-        return transition(client, job, JobTransition.SUCCEED, "finished_at = now()" + metricsUpdate(timings, 7), null, null,
+        return transition(
+                client,
+                job,
+                JobTransition.SUCCEED,
+                "finished_at = now()" + metricsUpdate(timings, 7),
+                null,
+                null,
                 metricsParams(timings));
     }
 
@@ -142,12 +168,23 @@ public class JobRepository {
      *
      * @param exhaustedAt null for a failure that may be retried
      */
-    public Uni<Boolean> fail(SqlClient client, BatchedJob job, String exceptionClass, String message, Integer exhaustedAt,
-                             SubBatchTimings timings) {
+    public Uni<Boolean> fail(
+            SqlClient client,
+            BatchedJob job,
+            String exceptionClass,
+            String message,
+            Integer exhaustedAt,
+            SubBatchTimings timings) {
         List<Object> params = new ArrayList<>(List.of(exhaustedAt == null ? 0 : exhaustedAt));
         params.addAll(metricsParams(timings));
-        return transition(client, job, JobTransition.FAIL, "finished_at = now(), attempts = greatest(attempts, $7::int)"
-                + metricsUpdate(timings, 8), exceptionClass, message, params);
+        return transition(
+                client,
+                job,
+                JobTransition.FAIL,
+                "finished_at = now(), attempts = greatest(attempts, $7::int)" + metricsUpdate(timings, 8),
+                exceptionClass,
+                message,
+                params);
     }
 
     /**
@@ -164,21 +201,25 @@ public class JobRepository {
                               $2::text AS exception_message
                 ) %2$s
                 """.formatted(JobTransition.MARK_FINISHED.to().code(), logTransitions("marked"));
-        return client.preparedQuery(sql).execute(Tuple.of(migrationId, truncate(note, EXCEPTION_MESSAGE_MAX),
-                codes(JobTransition.MARK_FINISHED.from()))).replaceWithVoid();
+        return client.preparedQuery(sql)
+                .execute(Tuple.of(
+                        migrationId, truncate(note, EXCEPTION_MESSAGE_MAX), codes(JobTransition.MARK_FINISHED.from())))
+                .replaceWithVoid();
     }
 
     /** Failed jobs get fresh attempts (an operator's retry or finalize). */
     public Uni<Void> resetFailedAttempts(SqlClient client, long migrationId) {
         return client.preparedQuery("UPDATE batched_background_migration_jobs SET attempts = 0, updated_at = now()"
                         + " WHERE batched_background_migration_id = $1 AND status = " + JobStatus.FAILED.code())
-                .execute(Tuple.of(migrationId)).replaceWithVoid();
+                .execute(Tuple.of(migrationId))
+                .replaceWithVoid();
     }
 
     /** After a timeout the job's next attempt takes smaller sub-batches. */
     public Uni<Void> reduceSubBatches(SqlClient client, long jobId, int subBatchSize) {
         return client.preparedQuery("UPDATE batched_background_migration_jobs SET sub_batch_size = $2 WHERE id = $1")
-                .execute(Tuple.of(jobId, subBatchSize)).replaceWithVoid();
+                .execute(Tuple.of(jobId, subBatchSize))
+                .replaceWithVoid();
     }
 
     /** The migration's failed jobs whose last failure was one of {@code exceptionClasses}. */
@@ -189,7 +230,8 @@ public class JobRepository {
                           AND (SELECT l.exception_class FROM batched_background_migration_job_transition_logs l
                                WHERE l.batched_background_migration_job_id = j.id ORDER BY l.id DESC LIMIT 1) = ANY($2)
                         """.formatted(FAILED))
-                .execute(Tuple.of(migrationId, exceptionClasses.toArray(String[]::new))).map(JobRepository::all);
+                .execute(Tuple.of(migrationId, exceptionClasses.toArray(String[]::new)))
+                .map(JobRepository::all);
     }
 
     /**
@@ -199,8 +241,14 @@ public class JobRepository {
      * @param set    more SET items, whose parameters start at {@code $7}
      * @return whether the job was in the expected state
      */
-    private Uni<Boolean> transition(SqlClient client, BatchedJob job, JobTransition transition, String set,
-                                    String exceptionClass, String exceptionMessage, List<Object> setParams) {
+    private Uni<Boolean> transition(
+            SqlClient client,
+            BatchedJob job,
+            JobTransition transition,
+            String set,
+            String exceptionClass,
+            String exceptionMessage,
+            List<Object> setParams) {
         if (!transition.allowedFrom(job.status())) {
             throw new IllegalStateException("Job " + job.id() + " cannot " + transition + " from " + job.status());
         }
@@ -236,13 +284,15 @@ public class JobRepository {
             return "";
         }
         return (", metrics = metrics || jsonb_build_object("
-                + "'timings', jsonb_build_object('sub_batch', coalesce(metrics #> '{timings,sub_batch}', '[]') || $%d::text::jsonb), "
-                + "'affected_rows', jsonb_build_object('sub_batch', coalesce(metrics #> '{affected_rows,sub_batch}', '[]') || $%d::text::jsonb))")
+                        + "'timings', jsonb_build_object('sub_batch', coalesce(metrics #> '{timings,sub_batch}', '[]') || $%d::text::jsonb), "
+                        + "'affected_rows', jsonb_build_object('sub_batch', coalesce(metrics #> '{affected_rows,sub_batch}', '[]') || $%d::text::jsonb))")
                 .formatted(firstParameter, firstParameter + 1);
     }
 
     private static List<Object> metricsParams(SubBatchTimings timings) {
-        return timings.isEmpty() ? List.of() : List.of(timings.seconds().toString(), timings.rows().toString());
+        return timings.isEmpty()
+                ? List.of()
+                : List.of(timings.seconds().toString(), timings.rows().toString());
     }
 
     private static Short[] codes(Set<JobStatus> statuses) {
@@ -261,8 +311,13 @@ public class JobRepository {
      * or the sub-batch before it in a pipeline did not commit, it matches no row and fails with
      * {@link #LOST_JOB} (a division by zero), which aborts the transaction before the change runs.
      */
-    public Uni<Void> advance(SqlClient client, BatchedJob job, Long previousCursor, long cursor, String statementTimeout,
-                             String lockTimeout) {
+    public Uni<Void> advance(
+            SqlClient client,
+            BatchedJob job,
+            Long previousCursor,
+            long cursor,
+            String statementTimeout,
+            String lockTimeout) {
         String sql = """
                 WITH advanced AS (
                     UPDATE batched_background_migration_jobs SET processed_until = $4, updated_at = now()
@@ -271,8 +326,12 @@ public class JobRepository {
                 SELECT set_config('statement_timeout', $5, true), set_config('lock_timeout', $6, true),
                        1 / (SELECT count(*) FROM advanced) AS fence
                 """.formatted(RUNNING);
-        return client.preparedQuery(sql).execute(Tuple.of(job.id(), job.attempts()).addLong(previousCursor).addLong(cursor)
-                        .addString(statementTimeout).addString(lockTimeout))
+        return client.preparedQuery(sql)
+                .execute(Tuple.of(job.id(), job.attempts())
+                        .addLong(previousCursor)
+                        .addLong(cursor)
+                        .addString(statementTimeout)
+                        .addString(lockTimeout))
                 .replaceWithVoid();
     }
 
@@ -294,25 +353,34 @@ public class JobRepository {
                 SELECT $2::bigint, $3::bigint + 1, $4::bigint, $5::int, LEAST($7::int, $5::int), $8::int FROM first
                 """;
         // Like GitLab, the first half keeps what is left of the batch size: the keys it has done too.
-        return client.preparedQuery(sql).execute(Tuple.tuple(List.of(job.id(), job.migrationId(), midpoint,
-                job.maxValue(), Math.max(1, secondKeys), Math.max(1, job.batchSize() - secondKeys), job.subBatchSize(),
-                job.pauseMs(), JobStatus.FAILED.code())))
+        return client.preparedQuery(sql)
+                .execute(Tuple.tuple(List.of(
+                        job.id(),
+                        job.migrationId(),
+                        midpoint,
+                        job.maxValue(),
+                        Math.max(1, secondKeys),
+                        Math.max(1, job.batchSize() - secondKeys),
+                        job.subBatchSize(),
+                        job.pauseMs(),
+                        JobStatus.FAILED.code())))
                 .replaceWithVoid();
     }
 
     /** Jobs pending or running whose row has not changed for {@code seconds}: their worker is hung. */
     public Uni<List<BatchedJob>> stuck(SqlClient client, long seconds) {
         return client.preparedQuery("SELECT " + COLUMNS + " FROM batched_background_migration_jobs"
-                        + " WHERE status IN (%d, %d) AND updated_at < now() - $1 * interval '1 second'".formatted(PENDING, RUNNING))
-                .execute(Tuple.of(seconds)).map(JobRepository::all);
+                        + " WHERE status IN (%d, %d) AND updated_at < now() - $1 * interval '1 second'"
+                                .formatted(PENDING, RUNNING))
+                .execute(Tuple.of(seconds))
+                .map(JobRepository::all);
     }
 
     /**
      * Counts for GitLab's stop rules: jobs created since the migration started, failed ones among
      * them, and over all jobs, those still to do and those failed for good.
      */
-    public record Tally(long sinceStart, long failedSinceStart, long unfinished, long exhausted) {
-    }
+    public record Tally(long sinceStart, long failedSinceStart, long unfinished, long exhausted) {}
 
     public Uni<Tally> tally(SqlClient client, long migrationId, int maxAttempts) {
         String sql = """
@@ -324,18 +392,24 @@ public class JobRepository {
                 JOIN batched_background_migration_jobs j ON j.batched_background_migration_id = m.id
                 WHERE m.id = $1
                 """.formatted(PENDING, RUNNING, FAILED);
-        return client.preparedQuery(sql).execute(Tuple.of(migrationId, maxAttempts)).map(rows -> {
-            Row row = rows.iterator().next();
-            return new Tally(row.getLong("since_start"), row.getLong("failed_since_start"), row.getLong("unfinished"),
-                    row.getLong("exhausted"));
-        });
+        return client.preparedQuery(sql)
+                .execute(Tuple.of(migrationId, maxAttempts))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Tally(
+                            row.getLong("since_start"),
+                            row.getLong("failed_since_start"),
+                            row.getLong("unfinished"),
+                            row.getLong("exhausted"));
+                });
     }
 
     /** A page of a migration's jobs in id order, optionally of one status, each with its logs. */
     public Uni<JobPage> page(SqlClient client, long migrationId, JobStatus status, int page, int perPage) {
         String where = " WHERE batched_background_migration_id = $1 AND ($2::int IS NULL OR status = $2)";
         Tuple filter = Tuple.of(migrationId, status == null ? null : (int) status.code());
-        return client.preparedQuery("SELECT count(*) FROM batched_background_migration_jobs" + where).execute(filter)
+        return client.preparedQuery("SELECT count(*) FROM batched_background_migration_jobs" + where)
+                .execute(filter)
                 .map(rows -> rows.iterator().next().getLong(0))
                 .flatMap(total -> client.preparedQuery("SELECT " + COLUMNS + ", metrics::text AS metrics_json"
                                 + " FROM batched_background_migration_jobs" + where
@@ -349,15 +423,22 @@ public class JobRepository {
                                 jobs.add(from(row));
                                 metrics.add(row.getString("metrics_json"));
                             });
-                            return logs(client, jobs.stream().map(BatchedJob::id).toArray(Long[]::new)).map(logs -> {
-                                List<JobDetail> details = new ArrayList<>();
-                                for (int i = 0; i < jobs.size(); i++) {
-                                    long id = jobs.get(i).id();
-                                    details.add(new JobDetail(jobs.get(i), metrics.get(i),
-                                            logs.stream().filter(l -> l.jobId() == id).toList()));
-                                }
-                                return new JobPage(details, total);
-                            });
+                            return logs(
+                                            client,
+                                            jobs.stream().map(BatchedJob::id).toArray(Long[]::new))
+                                    .map(logs -> {
+                                        List<JobDetail> details = new ArrayList<>();
+                                        for (int i = 0; i < jobs.size(); i++) {
+                                            long id = jobs.get(i).id();
+                                            details.add(new JobDetail(
+                                                    jobs.get(i),
+                                                    metrics.get(i),
+                                                    logs.stream()
+                                                            .filter(l -> l.jobId() == id)
+                                                            .toList()));
+                                        }
+                                        return new JobPage(details, total);
+                                    });
                         }));
     }
 
@@ -368,10 +449,15 @@ public class JobRepository {
         return client.preparedQuery("SELECT batched_background_migration_job_id, previous_status, next_status,"
                         + " exception_class, exception_message, created_at FROM batched_background_migration_job_transition_logs"
                         + " WHERE batched_background_migration_job_id = ANY($1) ORDER BY id")
-                .execute(Tuple.of(jobIds)).map(rows -> {
+                .execute(Tuple.of(jobIds))
+                .map(rows -> {
                     List<JobTransitionLog> logs = new ArrayList<>();
-                    rows.forEach(row -> logs.add(new JobTransitionLog(row.getLong(0), JobStatus.fromCode(row.getInteger(1)),
-                            JobStatus.fromCode(row.getInteger(2)), row.getString(3), row.getString(4),
+                    rows.forEach(row -> logs.add(new JobTransitionLog(
+                            row.getLong(0),
+                            JobStatus.fromCode(row.getInteger(1)),
+                            JobStatus.fromCode(row.getInteger(2)),
+                            row.getString(3),
+                            row.getString(4),
                             row.getOffsetDateTime(5))));
                     return logs;
                 });
@@ -383,7 +469,8 @@ public class JobRepository {
                         + " FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1 AND status = "
                         + SUCCEEDED.code()
                         + " ORDER BY id DESC LIMIT $2")
-                .execute(Tuple.of(migrationId, limit)).map(rows -> {
+                .execute(Tuple.of(migrationId, limit))
+                .map(rows -> {
                     List<Double> seconds = new ArrayList<>();
                     rows.forEach(row -> seconds.add(row.getDouble("seconds")));
                     return seconds;
@@ -408,11 +495,20 @@ public class JobRepository {
     }
 
     public static BatchedJob from(Row row) {
-        return new BatchedJob(row.getLong("id"), row.getLong("batched_background_migration_id"),
-                row.getLong("min_value"), row.getLong("max_value"), row.getInteger("batch_size"),
-                row.getInteger("sub_batch_size"), row.getInteger("pause_ms"), JobStatus.fromCode(row.getInteger("status")),
-                row.getInteger("attempts"), row.getLong("processed_until"), row.getOffsetDateTime("created_at"),
-                row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("started_at"),
+        return new BatchedJob(
+                row.getLong("id"),
+                row.getLong("batched_background_migration_id"),
+                row.getLong("min_value"),
+                row.getLong("max_value"),
+                row.getInteger("batch_size"),
+                row.getInteger("sub_batch_size"),
+                row.getInteger("pause_ms"),
+                JobStatus.fromCode(row.getInteger("status")),
+                row.getInteger("attempts"),
+                row.getLong("processed_until"),
+                row.getOffsetDateTime("created_at"),
+                row.getOffsetDateTime("updated_at"),
+                row.getOffsetDateTime("started_at"),
                 row.getOffsetDateTime("finished_at"));
     }
 }

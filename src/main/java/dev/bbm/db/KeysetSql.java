@@ -10,8 +10,7 @@ package dev.bbm.db;
  */
 public final class KeysetSql {
 
-    private KeysetSql() {
-    }
+    private KeysetSql() {}
 
     /**
      * {@code WITH RECURSIVE} list entry {@code hops(hi, keys, total)}: one row per sub-batch with its

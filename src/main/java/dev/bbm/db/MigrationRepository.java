@@ -23,8 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** SQL over {@code batched_background_migrations}. */
@@ -32,10 +32,19 @@ import java.util.Optional;
 public class MigrationRepository {
 
     /** A migration to insert; the database fills in ids, timestamps and defaults. */
-    public record NewMigration(MigrationConfiguration configuration, long minValue, long maxValue, int batchSize,
-                               int subBatchSize, int interval, int pauseMs, Integer maxBatchSize, int priority,
-                               Long totalTupleCount, MigrationStatus status, boolean optimize) {
-    }
+    public record NewMigration(
+            MigrationConfiguration configuration,
+            long minValue,
+            long maxValue,
+            int batchSize,
+            int subBatchSize,
+            int interval,
+            int pauseMs,
+            Integer maxBatchSize,
+            int priority,
+            Long totalTupleCount,
+            MigrationStatus status,
+            boolean optimize) {}
 
     private static final String SELECT = """
             SELECT m.*, m.job_arguments::text AS job_arguments_text,
@@ -54,8 +63,8 @@ public class MigrationRepository {
                 FROM (SELECT started_at, finished_at FROM batched_background_migration_jobs
                       WHERE batched_background_migration_id = m.id AND status = %4$d
                       ORDER BY id DESC LIMIT 10) recent) r ON true
-            """.formatted(JobStatus.PENDING.code(), JobStatus.RUNNING.code(), JobStatus.FAILED.code(),
-            JobStatus.SUCCEEDED.code());
+            """.formatted(
+            JobStatus.PENDING.code(), JobStatus.RUNNING.code(), JobStatus.FAILED.code(), JobStatus.SUCCEEDED.code());
 
     private static final String INSERT = """
             INSERT INTO batched_background_migrations
@@ -75,25 +84,47 @@ public class MigrationRepository {
     }
 
     public Uni<Optional<MigrationRow>> findById(SqlClient client, long id) {
-        return client.preparedQuery(SELECT + " WHERE m.id = $1").execute(Tuple.of(id)).map(this::first);
+        return client.preparedQuery(SELECT + " WHERE m.id = $1")
+                .execute(Tuple.of(id))
+                .map(this::first);
     }
 
     public Uni<Optional<MigrationRow>> findByConfiguration(SqlClient client, MigrationConfiguration configuration) {
         return client.preparedQuery(SELECT + """
                  WHERE m.job_class_name = $1 AND m.table_name = $2 AND m.column_name = $3 AND m.job_arguments = $4::text::jsonb
-                """).execute(Tuple.of(configuration.jobClassName(), configuration.tableName(),
-                configuration.columnName(), write(configuration.jobArguments()))).map(this::first);
+                """)
+                .execute(Tuple.of(
+                        configuration.jobClassName(),
+                        configuration.tableName(),
+                        configuration.columnName(),
+                        write(configuration.jobArguments())))
+                .map(this::first);
     }
 
     /** Inserts the migration unless one with the same configuration exists: the id of a new row, or empty. */
     public Uni<Optional<Long>> insertIfAbsent(SqlClient client, NewMigration m) {
         MigrationConfiguration c = m.configuration();
-        Tuple params = Tuple.tuple(List.of(c.jobClassName(), c.tableName(), c.columnName(), write(c.jobArguments()),
-                m.minValue(), m.maxValue(), m.batchSize(), m.subBatchSize(), m.interval(), m.pauseMs()));
-        params.addInteger(m.maxBatchSize()).addInteger(m.priority()).addLong(m.totalTupleCount())
-                .addShort(m.status().code()).addBoolean(m.optimize());
-        return client.preparedQuery(INSERT).execute(params).map(rows -> rows.iterator().hasNext()
-                ? Optional.of(rows.iterator().next().getLong("id")) : Optional.empty());
+        Tuple params = Tuple.tuple(List.of(
+                c.jobClassName(),
+                c.tableName(),
+                c.columnName(),
+                write(c.jobArguments()),
+                m.minValue(),
+                m.maxValue(),
+                m.batchSize(),
+                m.subBatchSize(),
+                m.interval(),
+                m.pauseMs()));
+        params.addInteger(m.maxBatchSize())
+                .addInteger(m.priority())
+                .addLong(m.totalTupleCount())
+                .addShort(m.status().code())
+                .addBoolean(m.optimize());
+        return client.preparedQuery(INSERT)
+                .execute(params)
+                .map(rows -> rows.iterator().hasNext()
+                        ? Optional.of(rows.iterator().next().getLong("id"))
+                        : Optional.empty());
     }
 
     /** The migration alone, without job counts: what the engine reads before each batch. */
@@ -101,12 +132,13 @@ public class MigrationRepository {
         return client.preparedQuery("SELECT m.*, m.job_arguments::text AS job_arguments_text"
                         + " FROM batched_background_migrations m WHERE m.id = $1")
                 .execute(Tuple.of(id))
-                .map(rows -> rows.iterator().hasNext() ? Optional.of(migration(rows.iterator().next())) : Optional.empty());
+                .map(rows -> rows.iterator().hasNext()
+                        ? Optional.of(migration(rows.iterator().next()))
+                        : Optional.empty());
     }
 
     /** A migration the scheduler may run now, in queue order. */
-    public record Candidate(long id, String tableName, boolean finalizing) {
-    }
+    public record Candidate(long id, String tableName, boolean finalizing) {}
 
     /**
      * Migrations to run now: active and not on hold with their interval elapsed since their last
@@ -116,7 +148,9 @@ public class MigrationRepository {
     public Uni<List<Candidate>> executable(SqlClient client) {
         return client.query(EXECUTABLE + " ORDER BY m.priority, m.id").execute().map(rows -> {
             List<Candidate> result = new ArrayList<>();
-            rows.forEach(row -> result.add(new Candidate(row.getLong("id"), row.getString("table_name"),
+            rows.forEach(row -> result.add(new Candidate(
+                    row.getLong("id"),
+                    row.getString("table_name"),
                     row.getInteger("status") == MigrationStatus.FINALIZING.code())));
             return result;
         });
@@ -124,13 +158,18 @@ public class MigrationRepository {
 
     /** Migration {@code id} if it may run now (the same rule as {@link #executable}). */
     public Uni<Optional<BatchedMigration>> findExecutable(SqlClient client, long id) {
-        return client.preparedQuery(EXECUTABLE.replace("SELECT m.id, m.table_name, m.status",
-                        "SELECT m.*, m.job_arguments::text AS job_arguments_text") + " AND m.id = $1")
+        return client.preparedQuery(EXECUTABLE.replace(
+                                "SELECT m.id, m.table_name, m.status",
+                                "SELECT m.*, m.job_arguments::text AS job_arguments_text")
+                        + " AND m.id = $1")
                 .execute(Tuple.of(id))
-                .map(rows -> rows.iterator().hasNext() ? Optional.of(migration(rows.iterator().next())) : Optional.empty());
+                .map(rows -> rows.iterator().hasNext()
+                        ? Optional.of(migration(rows.iterator().next()))
+                        : Optional.empty());
     }
 
-    private static final String EXECUTABLE = """
+    private static final String EXECUTABLE =
+            """
             SELECT m.id, m.table_name, m.status
             FROM batched_background_migrations m
             LEFT JOIN LATERAL (
@@ -148,7 +187,8 @@ public class MigrationRepository {
         return client.preparedQuery("UPDATE batched_background_migrations SET started_at = coalesce(started_at, now()),"
                         + " total_tuple_count = coalesce(total_tuple_count, $2), updated_at = now()"
                         + " WHERE id = $1 AND (started_at IS NULL OR total_tuple_count IS NULL)")
-                .execute(Tuple.of(id, estimatedRows)).replaceWithVoid();
+                .execute(Tuple.of(id, estimatedRows))
+                .replaceWithVoid();
     }
 
     /**
@@ -178,51 +218,66 @@ public class MigrationRepository {
 
     /** {@link MigrationTransition#FINALIZE}, ignoring the health holds when {@code ignoringHealth}. */
     public Uni<Boolean> finalize(SqlClient client, long id, boolean ignoringHealth) {
-        return move(client, id, MigrationTransition.FINALIZE, ", finalize_ignoring_health = $4", Tuple.of(ignoringHealth));
+        return move(
+                client, id, MigrationTransition.FINALIZE, ", finalize_ignoring_health = $4", Tuple.of(ignoringHealth));
     }
 
     private Uni<Boolean> move(SqlClient client, long id, MigrationTransition transition, String set, Tuple setParams) {
-        Tuple params = Tuple.of(id, transition.to().code(), transition.from().stream().map(MigrationStatus::code).toArray(Short[]::new));
+        Tuple params = Tuple.of(
+                id,
+                transition.to().code(),
+                transition.from().stream().map(MigrationStatus::code).toArray(Short[]::new));
         for (int i = 0; i < setParams.size(); i++) {
             params.addValue(setParams.getValue(i));
         }
         return client.preparedQuery("UPDATE batched_background_migrations SET status = $2, updated_at = now()" + set
                         + " WHERE id = $1 AND status = ANY($3)")
-                .execute(params).map(rows -> rows.rowCount() == 1);
+                .execute(params)
+                .map(rows -> rows.rowCount() == 1);
     }
 
     /** Holds the migration until {@code now + hold}, recording which indicator asked and why. */
     public Uni<Void> hold(SqlClient client, long id, Duration hold, String indicator, String reason) {
-        return client.preparedQuery("UPDATE batched_background_migrations SET on_hold_until = now() + $2 * interval '1 millisecond',"
-                        + " on_hold_indicator = $3, on_hold_reason = $4, updated_at = now() WHERE id = $1")
-                .execute(Tuple.of(id, hold.toMillis(), indicator, reason)).replaceWithVoid();
+        return client.preparedQuery(
+                        "UPDATE batched_background_migrations SET on_hold_until = now() + $2 * interval '1 millisecond',"
+                                + " on_hold_indicator = $3, on_hold_reason = $4, updated_at = now() WHERE id = $1")
+                .execute(Tuple.of(id, hold.toMillis(), indicator, reason))
+                .replaceWithVoid();
     }
 
     /** Ends a hold once the indicators are back to normal. */
     public Uni<Void> release(SqlClient client, long id) {
-        return client.preparedQuery("UPDATE batched_background_migrations SET on_hold_until = NULL, on_hold_indicator = NULL,"
-                        + " on_hold_reason = NULL, updated_at = now() WHERE id = $1 AND on_hold_until <= now()")
-                .execute(Tuple.of(id)).replaceWithVoid();
+        return client.preparedQuery(
+                        "UPDATE batched_background_migrations SET on_hold_until = NULL, on_hold_indicator = NULL,"
+                                + " on_hold_reason = NULL, updated_at = now() WHERE id = $1 AND on_hold_until <= now()")
+                .execute(Tuple.of(id))
+                .replaceWithVoid();
     }
 
     /** The optimizer's new batch size, unless an operator or another replica changed it meanwhile. */
     public Uni<Boolean> resizeBatches(SqlClient client, long id, int from, int to) {
         return client.preparedQuery("UPDATE batched_background_migrations SET batch_size = $3, updated_at = now()"
                         + " WHERE id = $1 AND batch_size = $2 AND sub_batch_size <= $3")
-                .execute(Tuple.of(id, from, to)).map(rows -> rows.rowCount() == 1);
+                .execute(Tuple.of(id, from, to))
+                .map(rows -> rows.rowCount() == 1);
     }
 
     /** Migrations per status, and the held ones per health indicator. */
-    public record Snapshot(Map<String, Long> byStatus, Map<String, Long> heldByIndicator) {
-    }
+    public record Snapshot(Map<String, Long> byStatus, Map<String, Long> heldByIndicator) {}
 
     public Uni<Snapshot> snapshot(SqlClient client) {
         return client.query("SELECT status, CASE WHEN on_hold_until > now() THEN on_hold_indicator END AS indicator,"
-                + " count(*) AS n FROM batched_background_migrations GROUP BY 1, 2").execute().map(rows -> {
+                        + " count(*) AS n FROM batched_background_migrations GROUP BY 1, 2")
+                .execute()
+                .map(rows -> {
                     Map<String, Long> byStatus = new HashMap<>();
                     Map<String, Long> held = new HashMap<>();
                     for (Row row : rows) {
-                        byStatus.merge(MigrationStatus.fromCode(row.getInteger("status")).apiName(), row.getLong("n"), Long::sum);
+                        byStatus.merge(
+                                MigrationStatus.fromCode(row.getInteger("status"))
+                                        .apiName(),
+                                row.getLong("n"),
+                                Long::sum);
                         if (row.getString("indicator") != null) {
                             held.merge(row.getString("indicator"), row.getLong("n"), Long::sum);
                         }
@@ -235,19 +290,24 @@ public class MigrationRepository {
     public Uni<Map<MigrationStatus, Long>> countByStatus(SqlClient client, String[] jobClasses) {
         return client.preparedQuery("SELECT status, count(*) AS n FROM batched_background_migrations" + JOB_CLASSES
                         + " GROUP BY status")
-                .execute(Tuple.of(jobClasses)).map(rows -> {
+                .execute(Tuple.of(jobClasses))
+                .map(rows -> {
                     Map<MigrationStatus, Long> byStatus = new EnumMap<>(MigrationStatus.class);
-                    rows.forEach(row -> byStatus.put(MigrationStatus.fromCode(row.getInteger("status")), row.getLong("n")));
+                    rows.forEach(
+                            row -> byStatus.put(MigrationStatus.fromCode(row.getInteger("status")), row.getLong("n")));
                     return byStatus;
                 });
     }
 
     /** The oldest {@code limit} migrations not finished nor finalized, of the given job classes only (null: all). */
     public Uni<List<BatchedMigration>> unfinished(SqlClient client, String[] jobClasses, int limit) {
-        return client.preparedQuery("SELECT m.*, m.job_arguments::text AS job_arguments_text FROM batched_background_migrations m"
-                        + JOB_CLASSES + " AND status NOT IN (%d, %d) ORDER BY id LIMIT $2"
-                        .formatted(MigrationStatus.FINISHED.code(), MigrationStatus.FINALIZED.code()))
-                .execute(Tuple.of(jobClasses, limit)).map(rows -> {
+        return client.preparedQuery(
+                        "SELECT m.*, m.job_arguments::text AS job_arguments_text FROM batched_background_migrations m"
+                                + JOB_CLASSES
+                                + " AND status NOT IN (%d, %d) ORDER BY id LIMIT $2"
+                                        .formatted(MigrationStatus.FINISHED.code(), MigrationStatus.FINALIZED.code()))
+                .execute(Tuple.of(jobClasses, limit))
+                .map(rows -> {
                     List<BatchedMigration> result = new ArrayList<>();
                     rows.forEach(row -> result.add(migration(row)));
                     return result;
@@ -274,13 +334,16 @@ public class MigrationRepository {
         }
         String condition = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
         String count = "SELECT count(*) FROM batched_background_migrations m" + condition;
-        String select = SELECT + condition + " ORDER BY m.id DESC LIMIT $" + (params.size() + 1)
-                + " OFFSET $" + (params.size() + 2);
+        String select = SELECT + condition + " ORDER BY m.id DESC LIMIT $" + (params.size() + 1) + " OFFSET $"
+                + (params.size() + 2);
         List<Object> pageParams = new ArrayList<>(params);
         pageParams.add(perPage);
         pageParams.add((long) (page - 1) * perPage);
-        return client.preparedQuery(count).execute(Tuple.from(params)).map(rows -> rows.iterator().next().getLong(0))
-                .flatMap(total -> client.preparedQuery(select).execute(Tuple.from(pageParams))
+        return client.preparedQuery(count)
+                .execute(Tuple.from(params))
+                .map(rows -> rows.iterator().next().getLong(0))
+                .flatMap(total -> client.preparedQuery(select)
+                        .execute(Tuple.from(pageParams))
                         .map(rows -> new MigrationPage(all(rows), total)));
     }
 
@@ -296,8 +359,14 @@ public class MigrationRepository {
 
     /** Maps a row of {@link #SELECT}. */
     MigrationRow from(Row row) {
-        return new MigrationRow(migration(row), new JobCounts(row.getLong("pending"), row.getLong("running"),
-                row.getLong("failed"), row.getLong("succeeded"), row.getLong("succeeded_tuples")),
+        return new MigrationRow(
+                migration(row),
+                new JobCounts(
+                        row.getLong("pending"),
+                        row.getLong("running"),
+                        row.getLong("failed"),
+                        row.getLong("succeeded"),
+                        row.getLong("succeeded_tuples")),
                 row.getDouble("recent_seconds"));
     }
 

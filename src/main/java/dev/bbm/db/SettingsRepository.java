@@ -10,13 +10,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class SettingsRepository {
 
-    public record Settings(int maxRunningMigrations, boolean executeOnSchedule) {
-    }
+    public record Settings(int maxRunningMigrations, boolean executeOnSchedule) {}
 
     public Uni<Settings> get(SqlClient client) {
-        return client.query("SELECT database_max_running_batched_background_migrations AS max_running,"
-                + " execute_batched_migrations_on_schedule AS execute FROM bbm_application_settings WHERE id = 1")
-                .execute().map(rows -> {
+        return client.query(
+                        "SELECT database_max_running_batched_background_migrations AS max_running,"
+                                + " execute_batched_migrations_on_schedule AS execute FROM bbm_application_settings WHERE id = 1")
+                .execute()
+                .map(rows -> {
                     Row row = rows.iterator().next();
                     return new Settings(row.getInteger("max_running"), row.getBoolean("execute"));
                 });
@@ -27,6 +28,7 @@ public class SettingsRepository {
                         + " database_max_running_batched_background_migrations = coalesce($1, database_max_running_batched_background_migrations),"
                         + " execute_batched_migrations_on_schedule = coalesce($2, execute_batched_migrations_on_schedule),"
                         + " updated_at = now() WHERE id = 1")
-                .execute(Tuple.of(maxRunning, execute)).flatMap(ignored -> get(client));
+                .execute(Tuple.of(maxRunning, execute))
+                .flatMap(ignored -> get(client));
     }
 }

@@ -16,8 +16,13 @@ import java.util.Optional;
  * @param estimatedRows the planner's row estimate ({@code pg_class.reltuples}), -1 when never analysed
  * @param inSearchPath  whether the unqualified name finds this table ({@code to_regclass(name)})
  */
-public record TableInfo(String schema, String name, Map<String, String> columns, Map<String, String> baseTypes,
-                        long estimatedRows, boolean inSearchPath) {
+public record TableInfo(
+        String schema,
+        String name,
+        Map<String, String> columns,
+        Map<String, String> baseTypes,
+        long estimatedRows,
+        boolean inSearchPath) {
 
     public Optional<String> columnType(String column) {
         return Optional.ofNullable(columns.get(column));
@@ -29,7 +34,8 @@ public record TableInfo(String schema, String name, Map<String, String> columns,
     }
 
     public boolean isIntegerColumn(String column) {
-        return columnType(column).map(t -> t.equals("integer") || t.equals("bigint") || t.equals("smallint"))
+        return columnType(column)
+                .map(t -> t.equals("integer") || t.equals("bigint") || t.equals("smallint"))
                 .orElse(false);
     }
 

@@ -21,26 +21,30 @@ import java.util.function.Function;
  */
 public final class TimeoutTransaction {
 
-    private TimeoutTransaction() {
-    }
+    private TimeoutTransaction() {}
 
     /** Sets the timeouts for the rest of the caller's transaction. */
     public static Uni<Void> set(SqlClient transaction, Duration statementTimeout, Duration lockTimeout) {
-        return transaction.preparedQuery("SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true)")
+        return transaction
+                .preparedQuery("SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true)")
                 .execute(Tuple.of(statementTimeout.toMillis() + "ms", lockTimeout.toMillis() + "ms"))
                 .replaceWithVoid();
     }
 
     /** @param work one statement on the given connection (further statements would not be pipelined) */
-    public static <T> Uni<T> run(Pool pool, Duration statementTimeout, Duration lockTimeout,
-                                 Function<SqlClient, Uni<T>> work) {
+    public static <T> Uni<T> run(
+            Pool pool, Duration statementTimeout, Duration lockTimeout, Function<SqlClient, Uni<T>> work) {
         return pool.withConnection(connection -> {
             Uni<Object> begin = connection.query("BEGIN").execute().map(Object.class::cast);
-            Uni<Object> timeouts = set(connection, statementTimeout, lockTimeout).map(Object.class::cast);
+            Uni<Object> timeouts =
+                    set(connection, statementTimeout, lockTimeout).map(Object.class::cast);
             Uni<Object> result = work.apply(connection).map(Object.class::cast);
             Uni<Object> commit = connection.query("COMMIT").execute().map(Object.class::cast);
-            return Uni.join().all(List.of(begin, timeouts, result, commit)).andCollectFailures()
-                    .onFailure(CompositeException.class).transform(e -> ((CompositeException) e).getCauses().get(0))
+            return Uni.join()
+                    .all(List.of(begin, timeouts, result, commit))
+                    .andCollectFailures()
+                    .onFailure(CompositeException.class)
+                    .transform(e -> ((CompositeException) e).getCauses().get(0))
                     .map(results -> {
                         @SuppressWarnings("unchecked")
                         T value = (T) results.get(2);

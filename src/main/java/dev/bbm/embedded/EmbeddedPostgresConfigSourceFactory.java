@@ -28,6 +28,7 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
 
     /** Where bbm keeps its files (the embedded database, a generated admin token). */
     public static final String DATA_DIR = "bbm.data-dir";
+
     static final String EMBEDDED_ENABLED = "bbm.embedded.enabled";
     static final String EMBEDDED_DATA_DIR = "bbm.embedded.data-dir";
     static final String EMBEDDED_PORT = "bbm.embedded.port";
@@ -45,9 +46,12 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
         if (reactiveUrl != null || "false".equalsIgnoreCase(value(context, EMBEDDED_ENABLED))) {
             return List.of();
         }
-        String dataDir = orDefault(value(context, EMBEDDED_DATA_DIR),
-                Path.of(orDefault(value(context, DATA_DIR), BbmConfig.DEFAULT_DATA_DIR), "postgres").toString());
-        int port = Integer.parseInt(orDefault(value(context, EMBEDDED_PORT), String.valueOf(BbmConfig.DEFAULT_EMBEDDED_PORT)));
+        String dataDir = orDefault(
+                value(context, EMBEDDED_DATA_DIR),
+                Path.of(orDefault(value(context, DATA_DIR), BbmConfig.DEFAULT_DATA_DIR), "postgres")
+                        .toString());
+        int port = Integer.parseInt(
+                orDefault(value(context, EMBEDDED_PORT), String.valueOf(BbmConfig.DEFAULT_EMBEDDED_PORT)));
         Supplier<EmbeddedPostgresServer> server = () -> EmbeddedPostgresServer.startOrGet(Path.of(dataDir), port);
         return List.of(new LazySource(Map.of(
                 REACTIVE_URL, () -> server.get().reactiveUrl(),

@@ -29,11 +29,13 @@ public final class EmbeddedPostgresServer {
 
     /** The embedded server has one trusted superuser and its default database. */
     public static final String USER = "postgres";
+
     public static final String DATABASE = "postgres";
 
     private final Path dataDirectory;
     /** The server this class loader started, or null for one started by another class loader. */
     private final EmbeddedPostgres postgres;
+
     private final int port;
 
     private EmbeddedPostgresServer(Path dataDirectory, EmbeddedPostgres postgres, int port) {
@@ -47,7 +49,9 @@ public final class EmbeddedPostgresServer {
         Path key = dataDirectory.toAbsolutePath().normalize();
         return RUNNING.computeIfAbsent(key, dir -> {
             String announced = System.getProperty(announcement(dir));
-            return announced != null ? new EmbeddedPostgresServer(dir, null, Integer.parseInt(announced)) : start(dir, port);
+            return announced != null
+                    ? new EmbeddedPostgresServer(dir, null, Integer.parseInt(announced))
+                    : start(dir, port);
         });
     }
 
@@ -78,7 +82,8 @@ public final class EmbeddedPostgresServer {
                     .start();
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(dataDirectory, postgres, postgres.getPort());
             System.setProperty(announcement(dataDirectory), String.valueOf(postgres.getPort()));
-            LOG.infof("Embedded PostgreSQL is running with data in %s. Connect with: %s",
+            LOG.infof(
+                    "Embedded PostgreSQL is running with data in %s. Connect with: %s",
                     dataDirectory, server.psqlCommand());
             return server;
         } catch (IOException e) {
@@ -110,11 +115,15 @@ public final class EmbeddedPostgresServer {
         if (process.isEmpty()) {
             return;
         }
-        LOG.warnf("Stopping the orphaned embedded PostgreSQL (pid %d) left by an earlier run in %s", pid, dataDirectory);
+        LOG.warnf(
+                "Stopping the orphaned embedded PostgreSQL (pid %d) left by an earlier run in %s", pid, dataDirectory);
         // SIGINT is PostgreSQL's "fast" shutdown: sessions still connected (a psql, say) are
         // closed and the data stays consistent. SIGTERM would wait for them to leave.
         try {
-            new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+            new ProcessBuilder("kill", "-INT", Long.toString(pid))
+                    .inheritIO()
+                    .start()
+                    .waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while stopping the orphaned PostgreSQL", e);

@@ -14,21 +14,36 @@ public final class BatchOptimizer {
 
     /** GitLab's TARGET_EFFICIENCY: a batch should use 90–95 % of its time slot. */
     public static final double TARGET_EFFICIENCY_MIN = 0.9;
+
     public static final double TARGET_EFFICIENCY_MAX = 0.95;
     /** GitLab's MAX_MULTIPLIER: grow by at most 20 % a step, so one fast batch cannot blow the size up. */
     public static final double MAX_MULTIPLIER = 1.2;
     /** GitLab's MIN_BATCH_SIZE and MAX_BATCH_SIZE. */
     public static final int MIN_BATCH_SIZE = 1_000;
+
     public static final int MAX_BATCH_SIZE = 2_000_000;
     /** GitLab's NUMBER_OF_JOBS and EMA_ALPHA: the window and the weight of the newest batch. */
     public static final int NUMBER_OF_JOBS = 20;
+
     public static final double EMA_ALPHA = 0.4;
 
     /** The optimizer's tunables; {@link #GITLAB} holds GitLab's values. */
-    public record Settings(double targetMin, double targetMax, double maxMultiplier, int minBatchSize, int maxBatchSize,
-                           int numberOfJobs, double alpha) {
-        public static final Settings GITLAB = new Settings(TARGET_EFFICIENCY_MIN, TARGET_EFFICIENCY_MAX, MAX_MULTIPLIER,
-                MIN_BATCH_SIZE, MAX_BATCH_SIZE, NUMBER_OF_JOBS, EMA_ALPHA);
+    public record Settings(
+            double targetMin,
+            double targetMax,
+            double maxMultiplier,
+            int minBatchSize,
+            int maxBatchSize,
+            int numberOfJobs,
+            double alpha) {
+        public static final Settings GITLAB = new Settings(
+                TARGET_EFFICIENCY_MIN,
+                TARGET_EFFICIENCY_MAX,
+                MAX_MULTIPLIER,
+                MIN_BATCH_SIZE,
+                MAX_BATCH_SIZE,
+                NUMBER_OF_JOBS,
+                EMA_ALPHA);
     }
 
     private final Settings settings;

@@ -48,6 +48,7 @@ public final class BatchedMigrationEngine {
     private final Set<Long> scheduled = ConcurrentHashMap.newKeySet();
     /** When this engine last let a migration go because its lease time was up. */
     private final Map<Long, Long> leaseEnded = new ConcurrentHashMap<>();
+
     private final AtomicLong lastStuckCheck = new AtomicLong();
     private volatile boolean stopped;
 
@@ -78,25 +79,26 @@ public final class BatchedMigrationEngine {
         return recoverHungWorkers()
                 .flatMap(ignored -> migrations.snapshot(pool))
                 .invoke(snapshot -> metrics.snapshot(snapshot.byStatus(), snapshot.heldByIndicator()))
-                .flatMap(ignored -> settings.get(pool)).flatMap(current ->
-                migrations.executable(pool).flatMap(candidates -> {
+                .flatMap(ignored -> settings.get(pool))
+                .flatMap(current -> migrations.executable(pool).flatMap(candidates -> {
                     List<Candidate> scheduledOnes = new ArrayList<>();
                     for (Candidate candidate : candidates) {
                         if (candidate.finalizing()) {
                             // An operator asked for it: no switch, no slot, only its own table lock.
                             if (running.add(candidate.id())) {
-                                start(candidate, 0).subscribe().with(started -> { });
+                                start(candidate, 0).subscribe().with(started -> {});
                             }
                         } else if (current.executeOnSchedule()) {
                             scheduledOnes.add(candidate);
                         }
                     }
                     return startFirst(scheduledOnes.iterator(), current.maxRunningMigrations());
-                })
-        ).onFailure().recoverWithItem(e -> {
-            LOG.warnf("Scheduler tick failed: %s", e.getMessage());
-            return null;
-        });
+                }))
+                .onFailure()
+                .recoverWithItem(e -> {
+                    LOG.warnf("Scheduler tick failed: %s", e.getMessage());
+                    return null;
+                });
     }
 
     /** Tries the candidates in queue order until one worker starts or the slots are taken. */
@@ -109,7 +111,8 @@ public final class BatchedMigrationEngine {
             return startFirst(candidates, slots);
         }
         scheduled.add(candidate.id());
-        return start(candidate, slots).flatMap(started -> started ? Uni.createFrom().voidItem() : startFirst(candidates, slots));
+        return start(candidate, slots)
+                .flatMap(started -> started ? Uni.createFrom().voidItem() : startFirst(candidates, slots));
     }
 
     /**
@@ -143,18 +146,24 @@ public final class BatchedMigrationEngine {
      * @return whether a worker started; when not, the migration is free for the next tick
      */
     private Uni<Boolean> start(Candidate candidate, int slots) {
-        return MigrationLease.tryAcquire(pool, candidate.id(), candidate.tableName(), slots, config.leaseKeepaliveSeconds())
-                .onFailure().invoke(e -> LOG.warnf("No lease for migration %d: %s", candidate.id(), e.getMessage()))
-                .onFailure().recoverWithItem(Optional.empty())
+        return MigrationLease.tryAcquire(
+                        pool, candidate.id(), candidate.tableName(), slots, config.leaseKeepaliveSeconds())
+                .onFailure()
+                .invoke(e -> LOG.warnf("No lease for migration %d: %s", candidate.id(), e.getMessage()))
+                .onFailure()
+                .recoverWithItem(Optional.empty())
                 .invoke(lease -> {
                     if (lease.isEmpty()) {
                         forget(candidate.id());
                         return;
                     }
-                    stepWhileExecutable(candidate, System.nanoTime() + config.maxLeaseTime().toNanos())
+                    stepWhileExecutable(
+                                    candidate,
+                                    System.nanoTime() + config.maxLeaseTime().toNanos())
                             .eventually(() -> lease.get().release())
                             .eventually(() -> forget(candidate.id()))
-                            .subscribe().with(ignored -> { }, e -> LOG.warnf(e, "Worker for migration %d stopped", candidate.id()));
+                            .subscribe()
+                            .with(ignored -> {}, e -> LOG.warnf(e, "Worker for migration %d stopped", candidate.id()));
                 })
                 .map(Optional::isPresent);
     }
@@ -181,7 +190,8 @@ public final class BatchedMigrationEngine {
                 : client -> settings.get(client).map(current -> current.executeOnSchedule());
         return runner.step(candidate.id(), candidate.tableName(), switchOn)
                 .flatMap(step -> step == BatchedMigrationRunner.Step.CONTINUE
-                        ? stepWhileExecutable(candidate, leaseEnds) : Uni.createFrom().voidItem());
+                        ? stepWhileExecutable(candidate, leaseEnds)
+                        : Uni.createFrom().voidItem());
     }
 
     /**
@@ -196,18 +206,23 @@ public final class BatchedMigrationEngine {
             return Uni.createFrom().voidItem();
         }
         return jobs.stuck(pool, config.stuckJobsTimeout().toSeconds())
-                .invoke(list -> LOG.debugf("Stuck-jobs check: %d jobs without an update for %s", list.size(),
-                        config.stuckJobsTimeout()))
-                .onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
-                .onItem().transformToUniAndConcatenate(job -> pool.preparedQuery("""
+                .invoke(list -> LOG.debugf(
+                        "Stuck-jobs check: %d jobs without an update for %s", list.size(), config.stuckJobsTimeout()))
+                .onItem()
+                .transformToMulti(list -> Multi.createFrom().iterable(list))
+                .onItem()
+                .transformToUniAndConcatenate(job -> pool.preparedQuery("""
                                 SELECT pid, pg_terminate_backend(pid) AS terminated FROM pg_locks
                                 WHERE locktype = 'advisory' AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 2 AND granted
                                   AND pid <> pg_backend_pid()
                                 """)
-                        .execute(Tuple.of((long) MigrationLease.MIGRATION_LOCKS, (long) MigrationLease.lockKey(job.migrationId())))
+                        .execute(Tuple.of((long) MigrationLease.MIGRATION_LOCKS, (long)
+                                MigrationLease.lockKey(job.migrationId())))
                         .invoke(rows -> rows.forEach(row -> LOG.warnf(
                                 "Batch %d of migration %d has not moved for %s: terminated its worker's session (pid %d)",
                                 job.id(), job.migrationId(), config.stuckJobsTimeout(), row.getInteger("pid")))))
-                .collect().asList().replaceWithVoid();
+                .collect()
+                .asList()
+                .replaceWithVoid();
     }
 }

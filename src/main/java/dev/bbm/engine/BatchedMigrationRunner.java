@@ -5,6 +5,8 @@ import dev.bbm.db.JobRepository;
 import dev.bbm.db.MigrationRepository;
 import dev.bbm.db.TableInfo;
 import dev.bbm.db.TimeoutTransaction;
+import dev.bbm.engine.health.DatabaseHealth;
+import dev.bbm.engine.health.HealthSignal;
 import dev.bbm.jobs.BatchedMigrationJob;
 import dev.bbm.jobs.JobRegistry;
 import dev.bbm.migration.BatchedJob;
@@ -12,8 +14,6 @@ import dev.bbm.migration.BatchedMigration;
 import dev.bbm.migration.JobStatus;
 import dev.bbm.migration.MigrationStatus;
 import dev.bbm.migration.MigrationTransition;
-import dev.bbm.engine.health.DatabaseHealth;
-import dev.bbm.engine.health.HealthSignal;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -35,7 +35,10 @@ public final class BatchedMigrationRunner {
     private static final Logger LOG = Logger.getLogger(BatchedMigrationRunner.class);
 
     /** Whether the migration may take another step at once. */
-    public enum Step { CONTINUE, STOP }
+    public enum Step {
+        CONTINUE,
+        STOP
+    }
 
     private final Pool pool;
     private final MigrationRepository migrations;
@@ -63,8 +66,14 @@ public final class BatchedMigrationRunner {
         this.healthEvery = db.health().evaluateEvery();
         this.executor = new JobExecutor(db);
         EngineConfig.Optimizer o = config.optimizer();
-        this.optimizerSettings = new BatchOptimizer.Settings(o.targetEfficiencyMin(), o.targetEfficiencyMax(),
-                o.maxMultiplier(), o.minBatchSize(), o.maxBatchSize(), o.numberOfJobs(), o.emaAlpha());
+        this.optimizerSettings = new BatchOptimizer.Settings(
+                o.targetEfficiencyMin(),
+                o.targetEfficiencyMax(),
+                o.maxMultiplier(),
+                o.minBatchSize(),
+                o.maxBatchSize(),
+                o.numberOfJobs(),
+                o.emaAlpha());
         this.optimizer = new BatchOptimizer(optimizerSettings);
     }
 
@@ -75,9 +84,14 @@ public final class BatchedMigrationRunner {
     public Uni<Step> step(long migrationId, String tableName, Function<SqlClient, Uni<Boolean>> mayRun) {
         // Independent reads, pipelined on one connection (one round trip, one server process):
         // the switch, the migration (if executable), its table, and the jobs that decide what to run next.
-        return pool.withConnection(connection -> Uni.combine().all().unis(mayRun.apply(connection),
-                                migrations.findExecutable(connection, migrationId), catalog.findTable(connection, tableName),
-                                jobs.nextRetriable(connection, migrationId, config.maxAttempts()), jobs.furthest(connection, migrationId))
+        return pool.withConnection(connection -> Uni.combine()
+                        .all()
+                        .unis(
+                                mayRun.apply(connection),
+                                migrations.findExecutable(connection, migrationId),
+                                catalog.findTable(connection, tableName),
+                                jobs.nextRetriable(connection, migrationId, config.maxAttempts()),
+                                jobs.furthest(connection, migrationId))
                         .asTuple())
                 .flatMap(read -> !read.getItem1() || read.getItem2().isEmpty()
                         ? Uni.createFrom().item(Step.STOP)
@@ -85,8 +99,7 @@ public final class BatchedMigrationRunner {
     }
 
     /** The job to retry, if any, and the job reaching furthest, where the next batch would start. */
-    private record NextWork(Optional<BatchedJob> retriable, Optional<BatchedJob> furthest) {
-    }
+    private record NextWork(Optional<BatchedJob> retriable, Optional<BatchedJob> furthest) {}
 
     private Uni<Step> step(BatchedMigration migration, Optional<TableInfo> table, NextWork next) {
         Optional<BatchedMigrationJob> jobClass = registry.find(migration.jobClassName());
@@ -99,16 +112,29 @@ public final class BatchedMigrationRunner {
         boolean checkHealth = !(migration.status() == MigrationStatus.FINALIZING && migration.finalizeIgnoringHealth())
                 // After a hold, always look again before going on.
                 && (migration.onHoldUntil() != null || healthDue(migration.id()));
-        Uni<Optional<HealthSignal.Stop>> health = checkHealth ? databaseHealth.evaluate(pool, migration)
+        Uni<Optional<HealthSignal.Stop>> health = checkHealth
+                ? databaseHealth.evaluate(pool, migration)
                 : Uni.createFrom().item(Optional.empty());
         return health.flatMap(stop -> {
             if (stop.isPresent()) {
-                LOG.infof("Migration %d (%s) on hold for %s: %s: %s", migration.id(), migration.identifier(), holdTime,
-                        stop.get().indicator(), stop.get().reason());
-                return migrations.hold(pool, migration.id(), holdTime, stop.get().indicator(), stop.get().reason())
+                LOG.infof(
+                        "Migration %d (%s) on hold for %s: %s: %s",
+                        migration.id(),
+                        migration.identifier(),
+                        holdTime,
+                        stop.get().indicator(),
+                        stop.get().reason());
+                return migrations
+                        .hold(
+                                pool,
+                                migration.id(),
+                                holdTime,
+                                stop.get().indicator(),
+                                stop.get().reason())
                         .replaceWith(Step.STOP);
             }
-            Uni<Void> released = migration.onHoldUntil() == null || !checkHealth ? Uni.createFrom().voidItem()
+            Uni<Void> released = migration.onHoldUntil() == null || !checkHealth
+                    ? Uni.createFrom().voidItem()
                     : migrations.release(pool, migration.id());
             return released.flatMap(ignored -> work(migration, jobClass.get(), table.get(), next));
         });
@@ -131,7 +157,8 @@ public final class BatchedMigrationRunner {
     private Uni<Step> work(BatchedMigration migration, BatchedMigrationJob jobClass, TableInfo table, NextWork next) {
         long estimate = Math.max(0, table.estimatedRows());
         Uni<Void> started = migration.startedAt() != null && migration.totalTupleCount() != null
-                ? Uni.createFrom().voidItem() : migrations.markStarted(pool, migration.id(), estimate);
+                ? Uni.createFrom().voidItem()
+                : migrations.markStarted(pool, migration.id(), estimate);
         return started.flatMap(ignored -> next.retriable().isPresent()
                 ? retry(migration, next.retriable().get(), jobClass, table)
                 : nextBatch(migration, jobClass, table, next.furthest()));
@@ -154,22 +181,38 @@ public final class BatchedMigrationRunner {
     }
 
     /** Creates the job for the next {@code batch_size} keys after the furthest job, and runs it. */
-    private Uni<Step> nextBatch(BatchedMigration migration, BatchedMigrationJob jobClass, TableInfo table,
-                                Optional<BatchedJob> furthest) {
+    private Uni<Step> nextBatch(
+            BatchedMigration migration, BatchedMigrationJob jobClass, TableInfo table, Optional<BatchedJob> furthest) {
         if (furthest.isPresent() && furthest.get().maxValue() >= migration.maxValue()) {
             return finishIfDone(migration);
         }
         long start = furthest.map(j -> j.nextKey().getAsLong()).orElse(migration.minValue());
-        return TimeoutTransaction.run(pool, config.statementTimeout(), config.lockTimeout(), client -> jobs.startNext(client,
-                        migration.id(), table.qualifiedName(), migration.columnName(), start, migration.maxValue(),
-                        migration.batchSize(), Math.min(migration.subBatchSize(), migration.batchSize()), migration.pauseMs(),
-                        JobExecutor.WORKER))
+        return TimeoutTransaction.run(
+                        pool,
+                        config.statementTimeout(),
+                        config.lockTimeout(),
+                        client -> jobs.startNext(
+                                client,
+                                migration.id(),
+                                table.qualifiedName(),
+                                migration.columnName(),
+                                start,
+                                migration.maxValue(),
+                                migration.batchSize(),
+                                Math.min(migration.subBatchSize(), migration.batchSize()),
+                                migration.pauseMs(),
+                                JobExecutor.WORKER))
                 .flatMap(started -> started.isEmpty()
                         // Paused, marked finished or failed since it was read: nothing more to start.
                         ? Uni.createFrom().item(Step.STOP)
-                        : executor.runStarted(migration, started.get().job(),
-                                        PrimaryKeyBatchingStrategy.reaching(started.get().cuts(), started.get().job().maxValue()),
-                                        jobClass, table)
+                        : executor.runStarted(
+                                        migration,
+                                        started.get().job(),
+                                        PrimaryKeyBatchingStrategy.reaching(
+                                                started.get().cuts(),
+                                                started.get().job().maxValue()),
+                                        jobClass,
+                                        table)
                                 .flatMap(outcome -> afterJob(migration, outcome)));
     }
 
@@ -181,16 +224,27 @@ public final class BatchedMigrationRunner {
             return optimize(migration).replaceWith(Step.CONTINUE);
         }
         return jobs.tally(pool, migration.id(), config.maxAttempts()).flatMap(tally -> {
-            if (outcome.failure().map(f -> f.kind() == JobFailure.Kind.PERMANENT).orElse(false)) {
-                LOG.warnf("Migration %d (%s) failed: %s", migration.id(), migration.identifier(),
+            if (outcome.failure()
+                    .map(f -> f.kind() == JobFailure.Kind.PERMANENT)
+                    .orElse(false)) {
+                LOG.warnf(
+                        "Migration %d (%s) failed: %s",
+                        migration.id(),
+                        migration.identifier(),
                         outcome.failure().get().message());
-                return migrations.complete(pool, migration.id(), MigrationTransition.FAIL).replaceWith(Step.STOP);
+                return migrations
+                        .complete(pool, migration.id(), MigrationTransition.FAIL)
+                        .replaceWith(Step.STOP);
             }
-            if (!outcome.succeeded() && tally.sinceStart() >= config.minimumJobs()
+            if (!outcome.succeeded()
+                    && tally.sinceStart() >= config.minimumJobs()
                     && (double) tally.failedSinceStart() / tally.sinceStart() > config.maximumFailedRatio()) {
-                LOG.warnf("Migration %d (%s) failed: %d of its last %d batches failed", migration.id(),
-                        migration.identifier(), tally.failedSinceStart(), tally.sinceStart());
-                return migrations.complete(pool, migration.id(), MigrationTransition.FAIL).replaceWith(Step.STOP);
+                LOG.warnf(
+                        "Migration %d (%s) failed: %d of its last %d batches failed",
+                        migration.id(), migration.identifier(), tally.failedSinceStart(), tally.sinceStart());
+                return migrations
+                        .complete(pool, migration.id(), MigrationTransition.FAIL)
+                        .replaceWith(Step.STOP);
             }
             if (last) {
                 return finishIfDone(migration);
@@ -204,21 +258,28 @@ public final class BatchedMigrationRunner {
         if (!config.optimizer().enabled() || !migration.optimize()) {
             return Uni.createFrom().voidItem();
         }
-        double target = migration.interval() > 0 ? migration.interval() : config.optimizer().targetBatchDuration().toMillis() / 1000.0;
-        return jobs.recentDurations(pool, migration.id(), optimizerSettings.numberOfJobs()).flatMap(durations -> {
-            var efficiency = optimizer.smoothedEfficiency(durations, target);
-            if (efficiency.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            var next = optimizer.nextBatchSize(migration.batchSize(), efficiency.getAsDouble(), migration.maxBatchSize());
-            if (next.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            int size = Math.max(next.getAsInt(), migration.subBatchSize());
-            LOG.debugf("Migration %d: efficiency %.2f, batch size %d -> %d", migration.id(), efficiency.getAsDouble(),
-                    migration.batchSize(), size);
-            return migrations.resizeBatches(pool, migration.id(), migration.batchSize(), size).replaceWithVoid();
-        });
+        double target = migration.interval() > 0
+                ? migration.interval()
+                : config.optimizer().targetBatchDuration().toMillis() / 1000.0;
+        return jobs.recentDurations(pool, migration.id(), optimizerSettings.numberOfJobs())
+                .flatMap(durations -> {
+                    var efficiency = optimizer.smoothedEfficiency(durations, target);
+                    if (efficiency.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    var next = optimizer.nextBatchSize(
+                            migration.batchSize(), efficiency.getAsDouble(), migration.maxBatchSize());
+                    if (next.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    int size = Math.max(next.getAsInt(), migration.subBatchSize());
+                    LOG.debugf(
+                            "Migration %d: efficiency %.2f, batch size %d -> %d",
+                            migration.id(), efficiency.getAsDouble(), migration.batchSize(), size);
+                    return migrations
+                            .resizeBatches(pool, migration.id(), migration.batchSize(), size)
+                            .replaceWithVoid();
+                });
     }
 
     /** No range left: finished when every job succeeded, failed when some ran out of attempts. */
@@ -228,11 +289,18 @@ public final class BatchedMigrationRunner {
                 return Uni.createFrom().item(Step.CONTINUE);
             }
             MigrationTransition end = tally.exhausted() > 0 ? MigrationTransition.FAIL : MigrationTransition.FINISH;
-            return migrations.complete(pool, migration.id(), end).invoke(changed -> {
-                if (changed) {
-                    LOG.infof("Migration %d (%s) is %s", migration.id(), migration.identifier(), end.to().apiName());
-                }
-            }).replaceWith(Step.STOP);
+            return migrations
+                    .complete(pool, migration.id(), end)
+                    .invoke(changed -> {
+                        if (changed) {
+                            LOG.infof(
+                                    "Migration %d (%s) is %s",
+                                    migration.id(),
+                                    migration.identifier(),
+                                    end.to().apiName());
+                        }
+                    })
+                    .replaceWith(Step.STOP);
         });
     }
 
@@ -241,18 +309,22 @@ public final class BatchedMigrationRunner {
      * in the transition log, where operators look, and the migration fails.
      */
     private Uni<Step> failWithoutWork(BatchedMigration migration, JobFailure failure) {
-        return jobs.furthest(pool, migration.id()).flatMap(furthest -> {
-            // A range of no batch after every other job's, so it overlaps none; when the jobs reach
-            // the largest bigint there is no such range, and the log alone says why.
-            OptionalLong at = furthest.map(BatchedJob::nextKey).orElse(OptionalLong.of(migration.minValue()));
-            if (at.isEmpty()) {
-                LOG.warnf("Migration %d (%s) cannot run: %s: %s", migration.id(), migration.identifier(),
-                        failure.exceptionClass(), failure.message());
-                return Uni.createFrom().voidItem();
-            }
-            return jobs.insert(pool, migration.id(), at.getAsLong(), at.getAsLong(), 0, 1, 0)
-                    .flatMap(job -> executor.fail(migration, job, failure, null)).replaceWithVoid();
-        }).flatMap(ignored -> migrations.complete(pool, migration.id(), MigrationTransition.FAIL))
+        return jobs.furthest(pool, migration.id())
+                .flatMap(furthest -> {
+                    // A range of no batch after every other job's, so it overlaps none; when the jobs reach
+                    // the largest bigint there is no such range, and the log alone says why.
+                    OptionalLong at = furthest.map(BatchedJob::nextKey).orElse(OptionalLong.of(migration.minValue()));
+                    if (at.isEmpty()) {
+                        LOG.warnf(
+                                "Migration %d (%s) cannot run: %s: %s",
+                                migration.id(), migration.identifier(), failure.exceptionClass(), failure.message());
+                        return Uni.createFrom().voidItem();
+                    }
+                    return jobs.insert(pool, migration.id(), at.getAsLong(), at.getAsLong(), 0, 1, 0)
+                            .flatMap(job -> executor.fail(migration, job, failure, null))
+                            .replaceWithVoid();
+                })
+                .flatMap(ignored -> migrations.complete(pool, migration.id(), MigrationTransition.FAIL))
                 .replaceWith(Step.STOP);
     }
 }

@@ -18,17 +18,34 @@ import io.vertx.mutiny.sqlclient.Pool;
  * @param settings the engine's tunables
  * @param health   the database-health indicators' thresholds
  */
-public record DatabaseContext(String name, Pool pool, MigrationRepository migrations, JobRepository jobs,
-                              CatalogRepository catalog, SettingsRepository applicationSettings, JobRegistry registry,
-                              EngineConfig settings, DatabaseHealthConfig health, EngineMetrics metrics) {
+public record DatabaseContext(
+        String name,
+        Pool pool,
+        MigrationRepository migrations,
+        JobRepository jobs,
+        CatalogRepository catalog,
+        SettingsRepository applicationSettings,
+        JobRegistry registry,
+        EngineConfig settings,
+        DatabaseHealthConfig health,
+        EngineMetrics metrics) {
 
     /** GitLab's name for the database bbm serves unless told otherwise. */
     public static final String MAIN = "main";
 
     /** The same repositories, job classes and settings on another database. */
     public DatabaseContext forDatabase(String otherName, Pool otherPool, EngineMetrics otherMetrics) {
-        return new DatabaseContext(otherName, otherPool, migrations, jobs, catalog, applicationSettings, registry, settings,
-                health, otherMetrics);
+        return new DatabaseContext(
+                otherName,
+                otherPool,
+                migrations,
+                jobs,
+                catalog,
+                applicationSettings,
+                registry,
+                settings,
+                health,
+                otherMetrics);
     }
 
     /** A new engine for this database; each replica runs one per database. */

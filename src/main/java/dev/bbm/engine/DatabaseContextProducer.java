@@ -17,10 +17,26 @@ public class DatabaseContextProducer {
 
     @Produces
     @Singleton
-    DatabaseContext main(Pool pool, MigrationRepository migrations, JobRepository jobs, CatalogRepository catalog,
-                         SettingsRepository applicationSettings, JobRegistry registry, EngineConfig settings,
-                         DatabaseHealthConfig health, EngineMetrics metrics) {
-        return new DatabaseContext(DatabaseContext.MAIN, pool, migrations, jobs, catalog, applicationSettings, registry,
-                settings, health, metrics);
+    DatabaseContext main(
+            Pool pool,
+            MigrationRepository migrations,
+            JobRepository jobs,
+            CatalogRepository catalog,
+            SettingsRepository applicationSettings,
+            JobRegistry registry,
+            EngineConfig settings,
+            DatabaseHealthConfig health,
+            EngineMetrics metrics) {
+        return new DatabaseContext(
+                DatabaseContext.MAIN,
+                pool,
+                migrations,
+                jobs,
+                catalog,
+                applicationSettings,
+                registry,
+                settings,
+                health,
+                metrics);
     }
 }

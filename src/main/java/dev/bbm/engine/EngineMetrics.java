@@ -7,18 +7,14 @@ import java.util.Map;
 /** What the engine reports as it works; {@link #NONE} for an engine nobody scrapes. */
 public interface EngineMetrics {
 
-    EngineMetrics NONE = new EngineMetrics() {
-    };
+    EngineMetrics NONE = new EngineMetrics() {};
 
     /** One sub-batch statement ran: its duration and the rows it changed. */
-    default void subBatch(BatchedMigration migration, double seconds, int rows) {
-    }
+    default void subBatch(BatchedMigration migration, double seconds, int rows) {}
 
     /** A batch ended. */
-    default void jobFinished(BatchedMigration migration, BatchedJob job, boolean succeeded, double seconds) {
-    }
+    default void jobFinished(BatchedMigration migration, BatchedJob job, boolean succeeded, double seconds) {}
 
     /** Migrations per status, and held migrations per health indicator, as seen at a tick. */
-    default void snapshot(Map<String, Long> byStatus, Map<String, Long> heldByIndicator) {
-    }
+    default void snapshot(Map<String, Long> byStatus, Map<String, Long> heldByIndicator) {}
 }

@@ -21,7 +21,9 @@ public class EngineScheduler {
         this.config = main.settings();
     }
 
-    @Scheduled(identity = "batched-migrations", every = "${bbm.engine.tick-interval:1s}",
+    @Scheduled(
+            identity = "batched-migrations",
+            every = "${bbm.engine.tick-interval:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
         lastTick = Instant.now();

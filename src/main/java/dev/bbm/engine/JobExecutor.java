@@ -31,7 +31,8 @@ public final class JobExecutor {
     private static final Logger LOG = Logger.getLogger(JobExecutor.class);
 
     /** Who runs a batch, recorded in its metrics: host and process, so operators can tell replicas apart. */
-    public static final String WORKER = (System.getenv().getOrDefault("HOSTNAME", "localhost") + ":" + ProcessHandle.current().pid())
+    public static final String WORKER = (System.getenv().getOrDefault("HOSTNAME", "localhost") + ":"
+                    + ProcessHandle.current().pid())
             .replaceAll("[^A-Za-z0-9_.:-]", "_");
 
     /** The job's outcome: succeeded, or the failure it ended with. */
@@ -69,43 +70,53 @@ public final class JobExecutor {
 
     /** Runs a pending or failed job (the caller holds the migration's lease). */
     public Uni<Outcome> run(BatchedMigration migration, BatchedJob job, BatchedMigrationJob jobClass, TableInfo table) {
-        return jobs.start(pool, job, WORKER)
-                .flatMap(moved -> {
-                    if (!moved) {
-                        return Uni.createFrom().failure(new LostJobException(job.id()));
-                    }
-                    BatchedJob running = withStatus(job, JobStatus.RUNNING, job.attempts() + 1);
-                    SubBatchTimings log = new SubBatchTimings();
-                    return perform(migration, running, table, log,
-                            subBatches(migration, running, jobClass, table, running.processedUntil(), log));
-                });
+        return jobs.start(pool, job, WORKER).flatMap(moved -> {
+            if (!moved) {
+                return Uni.createFrom().failure(new LostJobException(job.id()));
+            }
+            BatchedJob running = withStatus(job, JobStatus.RUNNING, job.attempts() + 1);
+            SubBatchTimings log = new SubBatchTimings();
+            return perform(
+                    migration,
+                    running,
+                    table,
+                    log,
+                    subBatches(migration, running, jobClass, table, running.processedUntil(), log));
+        });
     }
 
     /**
      * Runs a job created running ({@link JobRepository#startNext}), whose sub-batches end at
      * {@code subBatchEnds}.
      */
-    public Uni<Outcome> runStarted(BatchedMigration migration, BatchedJob job, List<Long> subBatchEnds,
-                                   BatchedMigrationJob jobClass, TableInfo table) {
+    public Uni<Outcome> runStarted(
+            BatchedMigration migration,
+            BatchedJob job,
+            List<Long> subBatchEnds,
+            BatchedMigrationJob jobClass,
+            TableInfo table) {
         SubBatchTimings log = new SubBatchTimings();
-        return perform(migration, job, table, log, Uni.createFrom().deferred(
-                () -> groups(migration, job, jobClass, table, null, subBatchEnds, 0, log)));
+        return perform(
+                migration,
+                job,
+                table,
+                log,
+                Uni.createFrom().deferred(() -> groups(migration, job, jobClass, table, null, subBatchEnds, 0, log)));
     }
 
     /**
      * The job's work, then its success, or its failure recorded (unless another worker took it),
      * each with what its sub-batches did.
      */
-    private Uni<Outcome> perform(BatchedMigration migration, BatchedJob running, TableInfo table, SubBatchTimings log,
-                                 Uni<Long> work) {
+    private Uni<Outcome> perform(
+            BatchedMigration migration, BatchedJob running, TableInfo table, SubBatchTimings log, Uni<Long> work) {
         long started = System.nanoTime();
-        return work
-                .flatMap(cursor -> jobs.succeed(pool, running, log))
+        return work.flatMap(cursor -> jobs.succeed(pool, running, log))
                 .map(ok -> new Outcome(withStatus(running, JobStatus.SUCCEEDED, running.attempts()), Optional.empty()))
                 .onFailure(e -> !(e instanceof LostJobException))
                 .recoverWithUni(error -> fail(migration, running, JobFailure.of(error), table, log))
-                .invoke(outcome -> metrics.jobFinished(migration, outcome.job(), outcome.succeeded(),
-                        (System.nanoTime() - started) / 1e9));
+                .invoke(outcome -> metrics.jobFinished(
+                        migration, outcome.job(), outcome.succeeded(), (System.nanoTime() - started) / 1e9));
     }
 
     /** Records a failure for a job that never started its work (worker lost, table gone, class unknown). */
@@ -113,15 +124,25 @@ public final class JobExecutor {
         return fail(migration, job, failure, table, new SubBatchTimings());
     }
 
-    private Uni<Outcome> fail(BatchedMigration migration, BatchedJob job, JobFailure failure, TableInfo table,
-                              SubBatchTimings log) {
+    private Uni<Outcome> fail(
+            BatchedMigration migration, BatchedJob job, JobFailure failure, TableInfo table, SubBatchTimings log) {
         Integer exhaustedAt = failure.kind() == JobFailure.Kind.PERMANENT ? config.maxAttempts() : null;
-        LOG.warnf("Batch %d of migration %d (%s) failed on attempt %d: %s: %s", job.id(), migration.id(),
-                migration.identifier(), job.attempts(), failure.exceptionClass(), failure.message());
+        LOG.warnf(
+                "Batch %d of migration %d (%s) failed on attempt %d: %s: %s",
+                job.id(),
+                migration.id(),
+                migration.identifier(),
+                job.attempts(),
+                failure.exceptionClass(),
+                failure.message());
         return jobs.fail(pool, job, failure.exceptionClass(), failure.message(), exhaustedAt, log)
                 .flatMap(moved -> {
-                    BatchedJob failed = withStatus(job, JobStatus.FAILED,
-                            failure.kind() == JobFailure.Kind.PERMANENT ? Math.max(job.attempts(), config.maxAttempts()) : job.attempts());
+                    BatchedJob failed = withStatus(
+                            job,
+                            JobStatus.FAILED,
+                            failure.kind() == JobFailure.Kind.PERMANENT
+                                    ? Math.max(job.attempts(), config.maxAttempts())
+                                    : job.attempts());
                     if (!moved || failure.kind() != JobFailure.Kind.TIMEOUT) {
                         return Uni.createFrom().item(failed);
                     }
@@ -136,7 +157,10 @@ public final class JobExecutor {
      */
     private Uni<BatchedJob> afterTimeout(BatchedMigration migration, BatchedJob job, TableInfo table) {
         if (job.attempts() < config.maxAttempts()) {
-            int smaller = SubBatchSizing.reduced(job.subBatchSize(), migration.subBatchSize(), config.subBatchReduceFactor(),
+            int smaller = SubBatchSizing.reduced(
+                    job.subBatchSize(),
+                    migration.subBatchSize(),
+                    config.subBatchReduceFactor(),
                     config.minimumSubBatchFraction());
             return jobs.reduceSubBatches(pool, job.id(), smaller).replaceWith(job);
         }
@@ -144,9 +168,11 @@ public final class JobExecutor {
         // the job failed, to be split by the operator's retry.
         return pool.withTransaction(tx -> TimeoutTransaction.set(tx, config.statementTimeout(), config.lockTimeout())
                         .flatMap(ignored -> JobSplitter.split(tx, jobs, migration, job, table)))
-                .onFailure().invoke(e -> LOG.warnf("Batch %d of migration %d was not split: %s", job.id(), migration.id(),
-                        e.getMessage()))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(e -> LOG.warnf(
+                        "Batch %d of migration %d was not split: %s", job.id(), migration.id(), e.getMessage()))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWith(job);
     }
 
@@ -155,23 +181,44 @@ public final class JobExecutor {
      * one query, then runs them in groups, each group pipelined on one connection, pausing between
      * groups. With a pause, a group is one sub-batch; without, {@link #PIPELINE_DEPTH}.
      */
-    private Uni<Long> subBatches(BatchedMigration migration, BatchedJob job, BatchedMigrationJob jobClass, TableInfo table,
-                                 Long cursor, SubBatchTimings log) {
+    private Uni<Long> subBatches(
+            BatchedMigration migration,
+            BatchedJob job,
+            BatchedMigrationJob jobClass,
+            TableInfo table,
+            Long cursor,
+            SubBatchTimings log) {
         if (cursor != null && cursor >= job.maxValue()) {
             return Uni.createFrom().item(cursor);
         }
         long from = cursor == null ? job.minValue() : cursor + 1;
-        return TimeoutTransaction.run(pool, config.statementTimeout(), config.lockTimeout(),
-                        client -> PrimaryKeyBatchingStrategy.subBatchEnds(client, table.qualifiedName(), migration.columnName(),
-                                from, job.maxValue(), job.subBatchSize()))
+        return TimeoutTransaction.run(
+                        pool,
+                        config.statementTimeout(),
+                        config.lockTimeout(),
+                        client -> PrimaryKeyBatchingStrategy.subBatchEnds(
+                                client,
+                                table.qualifiedName(),
+                                migration.columnName(),
+                                from,
+                                job.maxValue(),
+                                job.subBatchSize()))
                 .flatMap(ends -> groups(migration, job, jobClass, table, cursor, ends, 0, log));
     }
 
-    private Uni<Long> groups(BatchedMigration migration, BatchedJob job, BatchedMigrationJob jobClass, TableInfo table,
-                             Long cursor, List<Long> ends, int first, SubBatchTimings log) {
+    private Uni<Long> groups(
+            BatchedMigration migration,
+            BatchedJob job,
+            BatchedMigrationJob jobClass,
+            TableInfo table,
+            Long cursor,
+            List<Long> ends,
+            int first,
+            SubBatchTimings log) {
         int depth = job.pauseMs() > 0 ? 1 : PIPELINE_DEPTH;
         List<Long> group = ends.subList(first, Math.min(ends.size(), first + depth));
-        return pool.withConnection(connection -> pipeline(connection, migration, job, jobClass, table, cursor, group, log))
+        return pool.withConnection(
+                        connection -> pipeline(connection, migration, job, jobClass, table, cursor, group, log))
                 .flatMap(next -> {
                     int done = first + group.size();
                     if (done >= ends.size()) {
@@ -198,8 +245,15 @@ public final class JobExecutor {
      *
      * @return the cursor after the last sub-batch that committed, or the first failure
      */
-    private Uni<Long> pipeline(SqlConnection connection, BatchedMigration migration, BatchedJob job,
-                               BatchedMigrationJob jobClass, TableInfo table, Long cursor, List<Long> ends, SubBatchTimings log) {
+    private Uni<Long> pipeline(
+            SqlConnection connection,
+            BatchedMigration migration,
+            BatchedJob job,
+            BatchedMigrationJob jobClass,
+            TableInfo table,
+            Long cursor,
+            List<Long> ends,
+            SubBatchTimings log) {
         long[] answered = new long[ends.size() + 1];
         answered[0] = System.nanoTime();
         String statementTimeout = config.statementTimeout().toMillis() + "ms";
@@ -210,20 +264,28 @@ public final class JobExecutor {
             long to = ends.get(i);
             int index = i + 1;
             long from = previous == null ? job.minValue() : previous + 1;
-            var statement = jobClass.subBatchStatement(new BatchedMigrationJob.SubBatch(table, migration.columnName(),
-                    migration.jobArguments(), from, to));
+            var statement = jobClass.subBatchStatement(new BatchedMigrationJob.SubBatch(
+                    table, migration.columnName(), migration.jobArguments(), from, to));
             Uni<Object> begin = connection.query("BEGIN").execute().map(Object.class::cast);
             Uni<Object> progress = jobs.advance(connection, job, previous, to, statementTimeout, lockTimeout)
                     .map(Object.class::cast);
-            Uni<Object> change = connection.preparedQuery(statement.sql()).execute(Tuple.from(statement.params()))
+            Uni<Object> change = connection
+                    .preparedQuery(statement.sql())
+                    .execute(Tuple.from(statement.params()))
                     .map(rows -> (Object) rows.rowCount());
-            Uni<Object> commit = connection.query("COMMIT").execute().invoke(() -> answered[index] = System.nanoTime())
+            Uni<Object> commit = connection
+                    .query("COMMIT")
+                    .execute()
+                    .invoke(() -> answered[index] = System.nanoTime())
                     .map(Object.class::cast);
             // All are awaited, so the group ends with every statement answered; the first failure
             // among them is the sub-batch's (a COMMIT after a failure just rolls back).
-            sent.add(Uni.join().all(List.of(begin, progress, change, commit)).andCollectFailures()
+            sent.add(Uni.join()
+                    .all(List.of(begin, progress, change, commit))
+                    .andCollectFailures()
                     .map(results -> new SubBatchOutcome(to, (Integer) results.get(2), null))
-                    .onFailure().recoverWithItem(e -> new SubBatchOutcome(to, 0, firstCause(e))));
+                    .onFailure()
+                    .recoverWithItem(e -> new SubBatchOutcome(to, 0, firstCause(e))));
             previous = to;
         }
         return Uni.join().all(sent).andFailFast().flatMap(outcomes -> {
@@ -231,8 +293,10 @@ public final class JobExecutor {
             for (int i = 0; i < outcomes.size(); i++) {
                 SubBatchOutcome outcome = outcomes.get(i);
                 if (outcome.failure() != null) {
-                    Throwable failure = outcome.failure() instanceof PgException pg && JobRepository.LOST_JOB.equals(pg.getSqlState())
-                            ? new LostJobException(job.id()) : outcome.failure();
+                    Throwable failure = outcome.failure() instanceof PgException pg
+                                    && JobRepository.LOST_JOB.equals(pg.getSqlState())
+                            ? new LostJobException(job.id())
+                            : outcome.failure();
                     // Progress up to here is committed; the failed job resumes after it.
                     return Uni.createFrom().failure(failure);
                 }
@@ -245,16 +309,27 @@ public final class JobExecutor {
         });
     }
 
-    private record SubBatchOutcome(long to, int rowsAffected, Throwable failure) {
-    }
+    private record SubBatchOutcome(long to, int rowsAffected, Throwable failure) {}
 
     private static Throwable firstCause(Throwable e) {
         return e instanceof CompositeException composite ? composite.getCauses().get(0) : e;
     }
 
     private static BatchedJob withStatus(BatchedJob job, JobStatus status, int attempts) {
-        return new BatchedJob(job.id(), job.migrationId(), job.minValue(), job.maxValue(), job.batchSize(),
-                job.subBatchSize(), job.pauseMs(), status, attempts, job.processedUntil(), job.createdAt(),
-                job.updatedAt(), job.startedAt(), job.finishedAt());
+        return new BatchedJob(
+                job.id(),
+                job.migrationId(),
+                job.minValue(),
+                job.maxValue(),
+                job.batchSize(),
+                job.subBatchSize(),
+                job.pauseMs(),
+                status,
+                attempts,
+                job.processedUntil(),
+                job.createdAt(),
+                job.updatedAt(),
+                job.startedAt(),
+                job.finishedAt());
     }
 }

@@ -13,7 +13,11 @@ import java.util.Map;
  */
 public record JobFailure(Kind kind, String exceptionClass, String message) {
 
-    public enum Kind { TIMEOUT, PERMANENT, RETRIABLE }
+    public enum Kind {
+        TIMEOUT,
+        PERMANENT,
+        RETRIABLE
+    }
 
     /** SQLSTATEs whose retry cannot succeed, with the names the transition log uses. */
     private static final Map<String, String> PERMANENT = Map.of(
@@ -25,12 +29,16 @@ public record JobFailure(Kind kind, String exceptionClass, String message) {
 
     /** The worker running the job stopped: its process died or its session was cut. */
     public static JobFailure workerLost() {
-        return new JobFailure(Kind.RETRIABLE, "WorkerLost",
+        return new JobFailure(
+                Kind.RETRIABLE,
+                "WorkerLost",
                 "The worker running this batch stopped (its database session ended); the batch is retried.");
     }
 
     public static JobFailure unknownJobClass(String name) {
-        return new JobFailure(Kind.PERMANENT, "UnknownJobClass",
+        return new JobFailure(
+                Kind.PERMANENT,
+                "UnknownJobClass",
                 "The job class '" + name + "' is not known to this bbm; the migration cannot run.");
     }
 

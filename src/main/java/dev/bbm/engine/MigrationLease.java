@@ -23,6 +23,7 @@ public final class MigrationLease {
 
     /** Advisory-lock namespaces (the first key of the two-key form): "bbm" followed by a kind. */
     static final int MIGRATION_LOCKS = 0x62626D01;
+
     static final int TABLE_LOCKS = 0x62626D02;
     static final int SLOT_LOCKS = 0x62626D03;
 
@@ -39,8 +40,8 @@ public final class MigrationLease {
      *
      * @return the lease, or empty when a lock is held elsewhere or no slot is free
      */
-    public static Uni<Optional<MigrationLease>> tryAcquire(Pool pool, long migrationId, String tableName, int slots,
-                                                           int keepaliveSeconds) {
+    public static Uni<Optional<MigrationLease>> tryAcquire(
+            Pool pool, long migrationId, String tableName, int slots, int keepaliveSeconds) {
         // One statement: the slot is the first free one (none needed when slots is 0), then the
         // table; whatever was taken is released below when a later lock fails. The table's lock is
         // keyed by its OID, so two spellings of one table share it.
@@ -51,24 +52,30 @@ public final class MigrationLease {
                 SELECT ($1 = 0 OR EXISTS (SELECT 1 FROM slot))
                        AND pg_try_advisory_lock($3, coalesce(to_regclass($4)::oid::int, hashtext($4))) AS table_locked
                 """;
-        return pool.getConnection().flatMap(connection -> connection
-                .query("SET tcp_keepalives_idle = " + keepaliveSeconds + "; SET tcp_keepalives_interval = "
-                        + Math.max(1, keepaliveSeconds / 2) + "; SET tcp_keepalives_count = 3").execute()
-                .flatMap(ignored -> connection.preparedQuery(sql)
-                        .execute(Tuple.of(slots, SLOT_LOCKS, TABLE_LOCKS, Identifiers.quoteTableName(tableName))))
-                .flatMap(rows -> {
-                    var row = rows.iterator().next();
-                    if (!Boolean.TRUE.equals(row.getBoolean("table_locked"))) {
-                        return Uni.createFrom().item(false);
-                    }
-                    return connection.preparedQuery("SELECT pg_try_advisory_lock($1, $2::int) AS locked")
-                            .execute(Tuple.of(MIGRATION_LOCKS, lockKey(migrationId)))
-                            .map(r -> r.iterator().next().getBoolean("locked"));
-                })
-                .flatMap(locked -> locked
-                        ? Uni.createFrom().item(Optional.of(new MigrationLease(connection, migrationId)))
-                        : releaseAll(connection).replaceWith(Optional.<MigrationLease>empty()))
-                .onFailure().call(() -> closeQuietly(connection)));
+        return pool.getConnection()
+                .flatMap(connection -> connection
+                        .query("SET tcp_keepalives_idle = " + keepaliveSeconds + "; SET tcp_keepalives_interval = "
+                                + Math.max(1, keepaliveSeconds / 2) + "; SET tcp_keepalives_count = 3")
+                        .execute()
+                        .flatMap(ignored -> connection
+                                .preparedQuery(sql)
+                                .execute(Tuple.of(
+                                        slots, SLOT_LOCKS, TABLE_LOCKS, Identifiers.quoteTableName(tableName))))
+                        .flatMap(rows -> {
+                            var row = rows.iterator().next();
+                            if (!Boolean.TRUE.equals(row.getBoolean("table_locked"))) {
+                                return Uni.createFrom().item(false);
+                            }
+                            return connection
+                                    .preparedQuery("SELECT pg_try_advisory_lock($1, $2::int) AS locked")
+                                    .execute(Tuple.of(MIGRATION_LOCKS, lockKey(migrationId)))
+                                    .map(r -> r.iterator().next().getBoolean("locked"));
+                        })
+                        .flatMap(locked -> locked
+                                ? Uni.createFrom().item(Optional.of(new MigrationLease(connection, migrationId)))
+                                : releaseAll(connection).replaceWith(Optional.<MigrationLease>empty()))
+                        .onFailure()
+                        .call(() -> closeQuietly(connection)));
     }
 
     /** The second key of a migration's lock, as it appears in {@code pg_locks.objid}. */
@@ -86,9 +93,13 @@ public final class MigrationLease {
     }
 
     private static Uni<Void> releaseAll(SqlConnection connection) {
-        return connection.query("SELECT pg_advisory_unlock_all()").execute()
-                .onFailure().invoke(e -> LOG.debugf("Could not release advisory locks: %s", e.getMessage()))
-                .onItemOrFailure().transformToUni((ok, failure) -> closeQuietly(connection));
+        return connection
+                .query("SELECT pg_advisory_unlock_all()")
+                .execute()
+                .onFailure()
+                .invoke(e -> LOG.debugf("Could not release advisory locks: %s", e.getMessage()))
+                .onItemOrFailure()
+                .transformToUni((ok, failure) -> closeQuietly(connection));
     }
 
     private static Uni<Void> closeQuietly(SqlConnection connection) {

@@ -17,24 +17,25 @@ import java.util.Optional;
  */
 public final class PrimaryKeyBatchingStrategy {
 
-    private PrimaryKeyBatchingStrategy() {
-    }
+    private PrimaryKeyBatchingStrategy() {}
 
     /**
      * The range of the next {@code size} keys in {@code [from, last]}, empty when there is none.
      *
      * @param table a quoted, qualified table name
      */
-    public static Uni<Optional<BatchRange>> next(SqlClient client, String table, String column, long from, long last,
-                                                 int size) {
+    public static Uni<Optional<BatchRange>> next(
+            SqlClient client, String table, String column, long from, long last, int size) {
         String key = Identifiers.quote(column);
         String sql = "SELECT min(k) AS lo, max(k) AS hi, count(*) AS n FROM (SELECT " + key + " AS k FROM " + table
                 + " WHERE " + key + " >= $1 AND " + key + " <= $2 ORDER BY " + key + " LIMIT $3) keys";
         return client.preparedQuery(sql).execute(Tuple.of(from, last, size)).map(rows -> {
             Row row = rows.iterator().next();
             Long lo = row.getLong("lo");
-            return lo == null ? Optional.empty()
-                    : Optional.of(new BatchRange(lo, row.getLong("hi"), row.getLong("n").intValue()));
+            return lo == null
+                    ? Optional.empty()
+                    : Optional.of(new BatchRange(
+                            lo, row.getLong("hi"), row.getLong("n").intValue()));
         });
     }
 
@@ -46,10 +47,11 @@ public final class PrimaryKeyBatchingStrategy {
      *
      * @param table a quoted, qualified table name
      */
-    public static Uni<List<Long>> subBatchEnds(SqlClient client, String table, String column, long from, long last,
-                                               int size) {
-        String sql = "WITH RECURSIVE " + KeysetSql.hops(table, column, "$1", "$2", String.valueOf(Integer.MAX_VALUE), "$3")
-                + " SELECT hi AS k FROM hops WHERE total > 0 ORDER BY total";
+    public static Uni<List<Long>> subBatchEnds(
+            SqlClient client, String table, String column, long from, long last, int size) {
+        String sql =
+                "WITH RECURSIVE " + KeysetSql.hops(table, column, "$1", "$2", String.valueOf(Integer.MAX_VALUE), "$3")
+                        + " SELECT hi AS k FROM hops WHERE total > 0 ORDER BY total";
         return client.preparedQuery(sql).execute(Tuple.of(from, last, size)).map(rows -> {
             List<Long> cuts = new ArrayList<>(rows.size());
             rows.forEach(row -> cuts.add(row.getLong("k")));

@@ -6,8 +6,7 @@ package dev.bbm.engine;
  */
 public final class SubBatchSizing {
 
-    private SubBatchSizing() {
-    }
+    private SubBatchSizing() {}
 
     /**
      * The sub-batch size for the next attempt, or {@code current} when shrinking further would

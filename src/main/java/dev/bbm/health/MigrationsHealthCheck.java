@@ -36,23 +36,33 @@ public class MigrationsHealthCheck implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return migrations.gate(config.requiredJobClasses().orElse(null), LISTED_UNFINISHED).map(gate -> {
-            long open = gate.byStatus().entrySet().stream().filter(e -> !e.getKey().isDone())
-                    .mapToLong(Map.Entry::getValue).sum();
-            HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME)
-                    .status(open == 0 || config.gate() == HealthConfig.Gate.NONE)
-                    .withData("unfinished", open)
-                    .withData("gate", config.gate().name().toLowerCase());
-            Map<String, Long> byName = new TreeMap<>();
-            gate.byStatus().forEach((status, count) -> byName.put(status.apiName(), count));
-            byName.forEach(response::withData);
-            for (int i = 0; i < gate.unfinished().size(); i++) {
-                BatchedMigration m = gate.unfinished().get(i);
-                response.withData("unfinished_" + (i + 1), m.id() + " " + m.jobClassName() + " on " + m.tableName() + "."
-                        + m.columnName() + " (" + m.status().apiName() + ")");
-            }
-            return response.build();
-        }).onFailure().recoverWithItem(e -> HealthCheckResponse.named(NAME).down()
-                .withData("reason", "The database cannot be read: " + e.getMessage()).build());
+        return migrations
+                .gate(config.requiredJobClasses().orElse(null), LISTED_UNFINISHED)
+                .map(gate -> {
+                    long open = gate.byStatus().entrySet().stream()
+                            .filter(e -> !e.getKey().isDone())
+                            .mapToLong(Map.Entry::getValue)
+                            .sum();
+                    HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME)
+                            .status(open == 0 || config.gate() == HealthConfig.Gate.NONE)
+                            .withData("unfinished", open)
+                            .withData("gate", config.gate().name().toLowerCase());
+                    Map<String, Long> byName = new TreeMap<>();
+                    gate.byStatus().forEach((status, count) -> byName.put(status.apiName(), count));
+                    byName.forEach(response::withData);
+                    for (int i = 0; i < gate.unfinished().size(); i++) {
+                        BatchedMigration m = gate.unfinished().get(i);
+                        response.withData(
+                                "unfinished_" + (i + 1),
+                                m.id() + " " + m.jobClassName() + " on " + m.tableName() + "." + m.columnName() + " ("
+                                        + m.status().apiName() + ")");
+                    }
+                    return response.build();
+                })
+                .onFailure()
+                .recoverWithItem(e -> HealthCheckResponse.named(NAME)
+                        .down()
+                        .withData("reason", "The database cannot be read: " + e.getMessage())
+                        .build());
     }
 }

@@ -25,7 +25,8 @@ public class BackfillColumnJob implements BatchedMigrationJob {
 
     @Override
     public List<String> validateArguments(JsonNode arguments, TableInfo table, String batchColumn) {
-        return ColumnValueArguments.validate(arguments, table, batchColumn, EXAMPLE, Part.written("column"), Part.CONSTANTS);
+        return ColumnValueArguments.validate(
+                arguments, table, batchColumn, EXAMPLE, Part.written("column"), Part.CONSTANTS);
     }
 
     @Override

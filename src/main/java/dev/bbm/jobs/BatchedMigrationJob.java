@@ -42,12 +42,10 @@ public interface BatchedMigrationJob {
     SubBatchStatement subBatchStatement(SubBatch subBatch);
 
     /** A constant of the job arguments and the column that takes it. */
-    record ColumnValue(String column, String value) {
-    }
+    record ColumnValue(String column, String value) {}
 
     /** The rows of one sub-batch and what the migration said about them. */
-    record SubBatch(TableInfo table, String batchColumn, JsonNode arguments, long from, long to) {
-    }
+    record SubBatch(TableInfo table, String batchColumn, JsonNode arguments, long from, long to) {}
 
     /**
      * A data-modifying statement and its parameters ({@code $1}, {@code $2}, … in order).

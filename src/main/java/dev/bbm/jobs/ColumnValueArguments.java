@@ -13,8 +13,7 @@ import java.util.List;
  */
 final class ColumnValueArguments {
 
-    private ColumnValueArguments() {
-    }
+    private ColumnValueArguments() {}
 
     /** What one of the two arrays holds: columns read, columns written, or constants. */
     record Part(String role, boolean columns, boolean written) {
@@ -36,8 +35,8 @@ final class ColumnValueArguments {
      *
      * @return one message per problem, empty when the arguments are fine
      */
-    static List<String> validate(JsonNode arguments, TableInfo table, String batchColumn, String example, Part first,
-                                 Part second) {
+    static List<String> validate(
+            JsonNode arguments, TableInfo table, String batchColumn, String example, Part first, Part second) {
         List<String> problems = new ArrayList<>(checkShape(arguments, example));
         if (problems.isEmpty()) {
             problems.addAll(check(arguments.get(0), table, batchColumn, first));
@@ -47,24 +46,30 @@ final class ColumnValueArguments {
     }
 
     private static List<String> check(JsonNode array, TableInfo table, String batchColumn, Part part) {
-        return part.columns() ? checkColumns(array, table, batchColumn, part.role(), part.written()) : checkValues(array);
+        return part.columns()
+                ? checkColumns(array, table, batchColumn, part.role(), part.written())
+                : checkValues(array);
     }
 
     /** Problems with the outer shape: two arrays of equal, non-zero length. */
     private static List<String> checkShape(JsonNode arguments, String example) {
-        if (arguments == null || !arguments.isArray() || arguments.size() != 2
-                || !arguments.get(0).isArray() || !arguments.get(1).isArray()) {
+        if (arguments == null
+                || !arguments.isArray()
+                || arguments.size() != 2
+                || !arguments.get(0).isArray()
+                || !arguments.get(1).isArray()) {
             return List.of("must be two arrays of equal length, for example " + example);
         }
-        if (arguments.get(0).isEmpty() || arguments.get(0).size() != arguments.get(1).size()) {
+        if (arguments.get(0).isEmpty()
+                || arguments.get(0).size() != arguments.get(1).size()) {
             return List.of("must be two non-empty arrays of equal length, for example " + example);
         }
         return List.of();
     }
 
     /** Problems with an array of columns: each must exist, and a changed one must not be the batching column. */
-    private static List<String> checkColumns(JsonNode columns, TableInfo table, String batchColumn, String role,
-            boolean changesColumn) {
+    private static List<String> checkColumns(
+            JsonNode columns, TableInfo table, String batchColumn, String role, boolean changesColumn) {
         List<String> problems = new ArrayList<>();
         for (JsonNode column : columns) {
             if (!column.isTextual() || !Identifiers.isPlain(column.asText())) {
@@ -93,7 +98,8 @@ final class ColumnValueArguments {
     static List<BatchedMigrationJob.ColumnValue> pairs(JsonNode arguments) {
         List<BatchedMigrationJob.ColumnValue> pairs = new ArrayList<>();
         for (int i = 0; i < arguments.get(0).size(); i++) {
-            pairs.add(new BatchedMigrationJob.ColumnValue(arguments.get(0).get(i).asText(), arguments.get(1).get(i).asText()));
+            pairs.add(new BatchedMigrationJob.ColumnValue(
+                    arguments.get(0).get(i).asText(), arguments.get(1).get(i).asText()));
         }
         return pairs;
     }

@@ -26,7 +26,8 @@ public class CopyColumnUsingBackgroundMigrationJob implements BatchedMigrationJo
 
     @Override
     public List<String> validateArguments(JsonNode arguments, TableInfo table, String batchColumn) {
-        return ColumnValueArguments.validate(arguments, table, batchColumn, EXAMPLE, Part.read("source column"), Part.written("target column"));
+        return ColumnValueArguments.validate(
+                arguments, table, batchColumn, EXAMPLE, Part.read("source column"), Part.written("target column"));
     }
 
     @Override
@@ -37,8 +38,8 @@ public class CopyColumnUsingBackgroundMigrationJob implements BatchedMigrationJo
                 .mapToObj(i -> Identifiers.quote(targets.get(i)) + " = " + Identifiers.quote(sources.get(i)))
                 .collect(Collectors.joining(", "));
         String key = Identifiers.quote(subBatch.batchColumn());
-        String sql = "UPDATE " + subBatch.table().qualifiedName() + " SET " + assignments
-                + " WHERE " + key + " BETWEEN $1 AND $2";
+        String sql = "UPDATE " + subBatch.table().qualifiedName() + " SET " + assignments + " WHERE " + key
+                + " BETWEEN $1 AND $2";
         return new SubBatchStatement(sql, List.of(subBatch.from(), subBatch.to()));
     }
 }

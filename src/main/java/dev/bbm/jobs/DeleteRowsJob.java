@@ -25,7 +25,8 @@ public class DeleteRowsJob implements BatchedMigrationJob {
 
     @Override
     public List<String> validateArguments(JsonNode arguments, TableInfo table, String batchColumn) {
-        return ColumnValueArguments.validate(arguments, table, batchColumn, EXAMPLE, Part.read("condition column"), Part.CONSTANTS);
+        return ColumnValueArguments.validate(
+                arguments, table, batchColumn, EXAMPLE, Part.read("condition column"), Part.CONSTANTS);
     }
 
     @Override
@@ -42,7 +43,8 @@ public class DeleteRowsJob implements BatchedMigrationJob {
         for (int i = 0; i < columns.size(); i++) {
             String column = columns.get(i).asText();
             params.add(values.get(i).asText());
-            conditions.add(Identifiers.quote(column) + " = " + ColumnValueArguments.constant(params.size(), subBatch.table(), column));
+            conditions.add(Identifiers.quote(column) + " = "
+                    + ColumnValueArguments.constant(params.size(), subBatch.table(), column));
         }
         String sql = "DELETE FROM " + subBatch.table().qualifiedName()
                 + " WHERE " + Identifiers.quote(subBatch.batchColumn()) + " BETWEEN $1 AND $2"

@@ -22,7 +22,8 @@ public class JobRegistry {
 
     /** A registry of exactly these job classes (outside CDI). */
     public JobRegistry(List<BatchedMigrationJob> jobClasses) {
-        this.jobs = jobClasses.stream().collect(Collectors.toUnmodifiableMap(BatchedMigrationJob::jobClassName, Function.identity()));
+        this.jobs = jobClasses.stream()
+                .collect(Collectors.toUnmodifiableMap(BatchedMigrationJob::jobClassName, Function.identity()));
     }
 
     public Optional<BatchedMigrationJob> find(String jobClassName) {

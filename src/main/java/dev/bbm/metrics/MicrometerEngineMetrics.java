@@ -25,14 +25,19 @@ public class MicrometerEngineMetrics implements EngineMetrics {
     private final MeterRegistry registry;
     /** By id and identifier: an id names one migration for good, but tests reset the sequence. */
     private final Map<String, MigrationMeters> meters = new ConcurrentHashMap<>();
+
     private final Map<String, AtomicLong> byStatus = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> held = new ConcurrentHashMap<>();
 
     public MicrometerEngineMetrics(MeterRegistry registry) {
         this.registry = registry;
         for (MigrationStatus status : MigrationStatus.values()) {
-            byStatus.put(status.apiName(), gauge("batched_migrations", Tags.of("status", status.apiName()),
-                    "Batched background migrations per status"));
+            byStatus.put(
+                    status.apiName(),
+                    gauge(
+                            "batched_migrations",
+                            Tags.of("status", status.apiName()),
+                            "Batched background migrations per status"));
         }
     }
 
@@ -49,35 +54,52 @@ public class MicrometerEngineMetrics implements EngineMetrics {
         final Timer queryDuration;
 
         MigrationMeters(BatchedMigration m) {
-            Tags tags = Tags.of("migration_id", String.valueOf(m.id()),
-                    "migration_identifier", m.jobClassName() + "/" + m.tableName() + "." + m.columnName());
+            Tags tags = Tags.of(
+                    "migration_id",
+                    String.valueOf(m.id()),
+                    "migration_identifier",
+                    m.jobClassName() + "/" + m.tableName() + "." + m.columnName());
             batchSize = gauge("batched_migration_job_batch_size", tags, "Batch size of the last batch");
             subBatchSize = gauge("batched_migration_job_sub_batch_size", tags, "Sub-batch size of the last batch");
             interval = gauge("batched_migration_job_interval_seconds", tags, "Interval between batches");
             durationMillis = new AtomicLong();
-            Gauge.builder("batched_migration_job_duration_seconds", durationMillis, v -> v.get() / 1000.0).tags(tags)
-                    .description("Duration of the last batch").register(registry);
+            Gauge.builder("batched_migration_job_duration_seconds", durationMillis, v -> v.get() / 1000.0)
+                    .tags(tags)
+                    .description("Duration of the last batch")
+                    .register(registry);
             totalTuples = gauge("batched_migration_total_tuple_count", tags, "Estimated rows of the table");
-            lastUpdateEpoch = gauge("batched_migration_last_update_time_seconds", tags, "When the last batch ended (epoch)");
-            migratedTuples = Counter.builder("batched_migration_migrated_tuples").tags(tags)
-                    .description("Rows covered by succeeded batches").register(registry);
-            updatedTuples = Counter.builder("batched_migration_job_updated_tuples").tags(tags)
-                    .description("Rows changed by batches").register(registry);
-            queryDuration = Timer.builder("batched_migration_job_query_duration").tags(tags)
-                    .description("Duration of each sub-batch statement").publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(1))
+            lastUpdateEpoch =
+                    gauge("batched_migration_last_update_time_seconds", tags, "When the last batch ended (epoch)");
+            migratedTuples = Counter.builder("batched_migration_migrated_tuples")
+                    .tags(tags)
+                    .description("Rows covered by succeeded batches")
+                    .register(registry);
+            updatedTuples = Counter.builder("batched_migration_job_updated_tuples")
+                    .tags(tags)
+                    .description("Rows changed by batches")
+                    .register(registry);
+            queryDuration = Timer.builder("batched_migration_job_query_duration")
+                    .tags(tags)
+                    .description("Duration of each sub-batch statement")
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofMinutes(1))
                     .register(registry);
         }
     }
 
     private AtomicLong gauge(String name, Tags tags, String description) {
         AtomicLong value = new AtomicLong();
-        Gauge.builder(name, value, AtomicLong::get).tags(tags).description(description).register(registry);
+        Gauge.builder(name, value, AtomicLong::get)
+                .tags(tags)
+                .description(description)
+                .register(registry);
         return value;
     }
 
     private MigrationMeters of(BatchedMigration migration) {
-        return meters.computeIfAbsent(migration.id() + " " + migration.identifier(), key -> new MigrationMeters(migration));
+        return meters.computeIfAbsent(
+                migration.id() + " " + migration.identifier(), key -> new MigrationMeters(migration));
     }
 
     @Override
@@ -104,8 +126,12 @@ public class MicrometerEngineMetrics implements EngineMetrics {
     @Override
     public void snapshot(Map<String, Long> statuses, Map<String, Long> heldByIndicator) {
         byStatus.forEach((status, value) -> value.set(statuses.getOrDefault(status, 0L)));
-        heldByIndicator.forEach((indicator, count) -> held.computeIfAbsent(indicator, name ->
-                gauge("batched_migration_held", Tags.of("indicator", name), "Migrations on hold, by health indicator")));
+        heldByIndicator.forEach((indicator, count) -> held.computeIfAbsent(
+                indicator,
+                name -> gauge(
+                        "batched_migration_held",
+                        Tags.of("indicator", name),
+                        "Migrations on hold, by health indicator")));
         held.forEach((indicator, value) -> value.set(heldByIndicator.getOrDefault(indicator, 0L)));
     }
 }

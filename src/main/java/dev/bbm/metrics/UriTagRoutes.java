@@ -31,7 +31,8 @@ public class UriTagRoutes {
 
     private final String nonApplicationPaths;
 
-    public UriTagRoutes(@ConfigProperty(name = "quarkus.http.non-application-root-path", defaultValue = "q") String root) {
+    public UriTagRoutes(
+            @ConfigProperty(name = "quarkus.http.non-application-root-path", defaultValue = "q") String root) {
         String trimmed = root.replaceAll("^/+|/+$", "");
         this.nonApplicationPaths = "/" + trimmed + "/";
     }

@@ -7,7 +7,9 @@ import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The status of one batch (a job), with GitLab's stored values. */
-@Schema(name = "JobStatus", enumeration = {"pending", "running", "failed", "succeeded"})
+@Schema(
+        name = "JobStatus",
+        enumeration = {"pending", "running", "failed", "succeeded"})
 public enum JobStatus {
     PENDING(0),
     RUNNING(1),
@@ -30,7 +32,9 @@ public enum JobStatus {
     }
 
     public static JobStatus fromCode(int code) {
-        return Arrays.stream(values()).filter(s -> s.code == code).findFirst()
+        return Arrays.stream(values())
+                .filter(s -> s.code == code)
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("Unknown job status " + code));
     }
 

@@ -7,7 +7,9 @@ import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The status of a batched background migration, with GitLab's stored values (2 is unused). */
-@Schema(name = "MigrationStatus", enumeration = {"paused", "active", "finished", "failed", "finalizing", "finalized"})
+@Schema(
+        name = "MigrationStatus",
+        enumeration = {"paused", "active", "finished", "failed", "finalizing", "finalized"})
 public enum MigrationStatus {
     PAUSED(0),
     ACTIVE(1),
@@ -37,7 +39,9 @@ public enum MigrationStatus {
     }
 
     public static MigrationStatus fromCode(int code) {
-        return Arrays.stream(values()).filter(s -> s.code == code).findFirst()
+        return Arrays.stream(values())
+                .filter(s -> s.code == code)
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("Unknown migration status " + code));
     }
 

@@ -21,14 +21,18 @@ public enum MigrationTransition {
     /** An operator gives a failed migration's failed batches fresh attempts. */
     RETRY(Set.of(FAILED), ACTIVE, "You can retry only failed batched background migrations."),
     /** An operator asks for the remaining batches now, ignoring the interval. */
-    FINALIZE(Set.of(ACTIVE, PAUSED, FAILED, FINALIZING), FINALIZING,
+    FINALIZE(
+            Set.of(ACTIVE, PAUSED, FAILED, FINALIZING),
+            FINALIZING,
             "You can finalize only unfinished batched background migrations."),
     /** An operator declares the work done without doing it (data may be lost). */
-    MARK_FINISHED(Set.of(ACTIVE, PAUSED, FAILED, FINALIZING), FINISHED,
+    MARK_FINISHED(
+            Set.of(ACTIVE, PAUSED, FAILED, FINALIZING),
+            FINISHED,
             "You can mark finished only unfinished batched background migrations."),
     /** An upgrade confirms a finished migration; it is then final. */
-    ENSURE_FINISHED(Set.of(FINISHED, FINALIZED), FINALIZED,
-            "Only a finished batched background migration can be finalized."),
+    ENSURE_FINISHED(
+            Set.of(FINISHED, FINALIZED), FINALIZED, "Only a finished batched background migration can be finalized."),
     /** The engine ran the last batch and every batch succeeded. */
     FINISH(Set.of(ACTIVE, FINALIZING), FINISHED, "Only a running batched background migration can finish."),
     /** The engine's stop rules: too many failed batches, or batches out of attempts at the end. */

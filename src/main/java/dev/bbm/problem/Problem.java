@@ -11,10 +11,15 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record Problem(
         @Schema(description = "A URI naming the kind of problem", example = "https://bbm.dev/problems/validation")
         String type,
+
         @Schema(example = "Invalid request") String title,
         @Schema(example = "422") int status,
-        @Schema(description = "What went wrong and what to do about it") String detail,
-        @Schema(description = "The invalid fields of a validation failure") List<FieldError> errors) {
+
+        @Schema(description = "What went wrong and what to do about it")
+        String detail,
+
+        @Schema(description = "The invalid fields of a validation failure")
+        List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
     private static final String TYPE_BASE = "https://bbm.dev/problems/";
@@ -26,5 +31,4 @@ public record Problem(
     public Problem withStatus(int newStatus) {
         return new Problem(type, title, newStatus, detail, errors);
     }
-
 }

@@ -35,7 +35,9 @@ public class TokenAuthenticationFilter {
         }
         String presented = presentedToken(request);
         if (presented == null) {
-            return Optional.of(refuse(401, "Unauthorized",
+            return Optional.of(refuse(
+                    401,
+                    "Unauthorized",
                     "Send an API token in the PRIVATE-TOKEN header or as 'Authorization: Bearer <token>'."));
         }
         Optional<TokenStore.Principal> principal = tokens.authenticate(presented);
@@ -43,7 +45,9 @@ public class TokenAuthenticationFilter {
             return Optional.of(refuse(401, "Unauthorized", "The API token is not valid."));
         }
         if (!principal.get().admin() && !READ_METHODS.contains(request.getMethod())) {
-            return Optional.of(refuse(403, "Forbidden",
+            return Optional.of(refuse(
+                    403,
+                    "Forbidden",
                     "This token may only read; changing migrations needs an admin token (bbm.security.admin-tokens)."));
         }
         caller.set(principal.get());
@@ -64,7 +68,8 @@ public class TokenAuthenticationFilter {
     }
 
     private static Response refuse(int status, String title, String detail) {
-        Response.ResponseBuilder response = Response.status(status).type(Problem.MEDIA_TYPE)
+        Response.ResponseBuilder response = Response.status(status)
+                .type(Problem.MEDIA_TYPE)
                 .entity(Problem.of(title.toLowerCase(), title, status, detail));
         if (status == 401) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"bbm\"");

@@ -31,20 +31,23 @@ public class TokenStore {
     static final String GENERATED_TOKEN_FILE = "admin-token";
 
     /** A caller who presented a known token. */
-    public record Principal(String name, boolean admin) {
-    }
+    public record Principal(String name, boolean admin) {}
 
-    private record Token(String name, byte[] secret, boolean admin) {
-    }
+    private record Token(String name, byte[] secret, boolean admin) {}
 
     private final List<Token> tokens = new ArrayList<>();
 
     public TokenStore(BbmConfig config) {
         List<String> admin = config.security().adminTokens().orElse(List.of());
         admin.stream().filter(t -> !t.isBlank()).forEach(t -> add(t, "admin", true));
-        config.security().readTokens().orElse(List.of()).stream().filter(t -> !t.isBlank()).forEach(t -> add(t, "read", false));
+        config.security().readTokens().orElse(List.of()).stream()
+                .filter(t -> !t.isBlank())
+                .forEach(t -> add(t, "read", false));
         if (tokens.stream().noneMatch(Token::admin)) {
-            tokens.add(new Token("admin-generated", generatedToken(Path.of(config.dataDir())).getBytes(StandardCharsets.UTF_8), true));
+            tokens.add(new Token(
+                    "admin-generated",
+                    generatedToken(Path.of(config.dataDir())).getBytes(StandardCharsets.UTF_8),
+                    true));
         }
     }
 
@@ -85,7 +88,8 @@ public class TokenStore {
             String token = "bbm_" + HexFormat.of().formatHex(random);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, token + "\n");
-            LOG.infof("No admin token configured: generated one into %s (read it with: cat %s)",
+            LOG.infof(
+                    "No admin token configured: generated one into %s (read it with: cat %s)",
                     file.toAbsolutePath(), file.toAbsolutePath());
             return token;
         } catch (IOException e) {

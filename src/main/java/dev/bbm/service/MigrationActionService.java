@@ -3,18 +3,17 @@ package dev.bbm.service;
 import dev.bbm.db.CatalogRepository;
 import dev.bbm.db.JobRepository;
 import dev.bbm.db.MigrationRepository;
-import dev.bbm.migration.MigrationRow;
 import dev.bbm.engine.DatabaseContext;
 import dev.bbm.engine.JobSplitter;
 import dev.bbm.migration.BatchedMigration;
 import dev.bbm.migration.MigrationConfiguration;
+import dev.bbm.migration.MigrationRow;
 import dev.bbm.migration.MigrationStatus;
 import dev.bbm.migration.MigrationTransition;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +31,7 @@ public class MigrationActionService {
     private static final Logger LOG = Logger.getLogger(MigrationActionService.class);
     /** Exception classes of the timeouts after which GitLab's retry splits a batch. */
     static final Set<String> TIMEOUTS = Set.of("StatementTimeout", "LockTimeout", "QueryCanceled");
+
     static final Duration POLL = Duration.ofMillis(200);
 
     private final Pool pool;
@@ -73,15 +73,17 @@ public class MigrationActionService {
      * health holds when {@code force}); blocked batches get fresh attempts.
      */
     public Uni<MigrationRow> finalize(long id, boolean force) {
-        return pool.withTransaction(tx -> refuseUnless(tx, id, MigrationTransition.FINALIZE, migrations.finalize(tx, id, force))
-                        .flatMap(ignored -> jobs.resetFailedAttempts(tx, id)))
+        return pool.withTransaction(
+                        tx -> refuseUnless(tx, id, MigrationTransition.FINALIZE, migrations.finalize(tx, id, force))
+                                .flatMap(ignored -> jobs.resetFailedAttempts(tx, id)))
                 .flatMap(ignored -> queries.get(id));
     }
 
     /** Finalizes unless the migration is finished already (finalize on a done migration is a no-op). */
     public Uni<MigrationRow> finalizeUnlessDone(long id, boolean force) {
-        return queries.get(id).flatMap(row -> row.migration().status().isDone()
-                ? Uni.createFrom().item(row) : finalize(id, force));
+        return queries.get(id)
+                .flatMap(row ->
+                        row.migration().status().isDone() ? Uni.createFrom().item(row) : finalize(id, force));
     }
 
     /**
@@ -100,17 +102,18 @@ public class MigrationActionService {
                             if (furthest.isPresent() && furthest.get().maxValue() >= to) {
                                 return Uni.createFrom().voidItem();
                             }
-                            long from = furthest.map(j -> j.nextKey().getAsLong()).orElse(migration.orElseThrow().minValue());
+                            long from = furthest.map(j -> j.nextKey().getAsLong())
+                                    .orElse(migration.orElseThrow().minValue());
                             return jobs.insert(tx, id, from, to, 0, 1, 0).replaceWithVoid();
                         }))
                         .flatMap(ignored -> jobs.markFinished(tx, id, note)))
-                .invoke(() -> LOG.warnf("Migration %d marked finished by %s without running its remaining batches", id, actor))
+                .invoke(() -> LOG.warnf(
+                        "Migration %d marked finished by %s without running its remaining batches", id, actor))
                 .flatMap(ignored -> queries.get(id));
     }
 
     /** The outcome of {@link #ensureFinished}: the migration, and whether it is finished. */
-    public record Ensured(MigrationRow migration, boolean finished) {
-    }
+    public record Ensured(MigrationRow migration, boolean finished) {}
 
     /**
      * GitLab's {@code ensure_batched_background_migration_is_finished}: a finished migration
@@ -118,32 +121,44 @@ public class MigrationActionService {
      * answers once it is done.
      */
     public Uni<Ensured> ensureFinished(MigrationConfiguration configuration, boolean finalize, Duration timeout) {
-        return queries.resolve(configuration).flatMap(resolved -> migrations.findByConfiguration(pool, resolved)).flatMap(found -> {
-            MigrationRow row = found.orElseThrow(() -> new ServiceException.NotFound(
-                    "There is no batched background migration with this configuration: " + configuration + "."));
-            long id = row.migration().id();
-            Uni<MigrationRow> settled = row.migration().status().isDone() || !finalize
-                    ? Uni.createFrom().item(row)
-                    : finalize(id, false).flatMap(ignored -> awaitSettled(id, timeout));
-            return settled.flatMap(current -> current.migration().status().isDone()
-                    ? migrations.transition(pool, id, MigrationTransition.ENSURE_FINISHED)
-                            .flatMap(ignored -> queries.get(id)).map(done -> new Ensured(done, true))
-                    : Uni.createFrom().item(new Ensured(current, false)));
-        });
+        return queries.resolve(configuration)
+                .flatMap(resolved -> migrations.findByConfiguration(pool, resolved))
+                .flatMap(found -> {
+                    MigrationRow row = found.orElseThrow(() -> new ServiceException.NotFound(
+                            "There is no batched background migration with this configuration: " + configuration
+                                    + "."));
+                    long id = row.migration().id();
+                    Uni<MigrationRow> settled = row.migration().status().isDone() || !finalize
+                            ? Uni.createFrom().item(row)
+                            : finalize(id, false).flatMap(ignored -> awaitSettled(id, timeout));
+                    return settled.flatMap(
+                            current -> current.migration().status().isDone()
+                                    ? migrations
+                                            .transition(pool, id, MigrationTransition.ENSURE_FINISHED)
+                                            .flatMap(ignored -> queries.get(id))
+                                            .map(done -> new Ensured(done, true))
+                                    : Uni.createFrom().item(new Ensured(current, false)));
+                });
     }
 
     public Uni<MigrationRow> findByConfiguration(MigrationConfiguration configuration) {
-        return queries.resolve(configuration).flatMap(resolved -> migrations.findByConfiguration(pool, resolved))
+        return queries.resolve(configuration)
+                .flatMap(resolved -> migrations.findByConfiguration(pool, resolved))
                 .map(found -> found.orElseThrow(() -> new ServiceException.NotFound(
-                "There is no batched background migration with this configuration: " + configuration + ".")));
+                        "There is no batched background migration with this configuration: " + configuration + ".")));
     }
 
     /** Waits, without holding a thread, until the migration is no longer finalizing, or the timeout. */
     public Uni<MigrationRow> awaitSettled(long id, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
-        return Multi.createBy().repeating().uni(() -> queries.get(id)).withDelay(POLL)
-                .whilst(row -> row.migration().status() == MigrationStatus.FINALIZING && Instant.now().isBefore(deadline))
-                .collect().last();
+        return Multi.createBy()
+                .repeating()
+                .uni(() -> queries.get(id))
+                .withDelay(POLL)
+                .whilst(row -> row.migration().status() == MigrationStatus.FINALIZING
+                        && Instant.now().isBefore(deadline))
+                .collect()
+                .last();
     }
 
     /** Applies a transition, or explains why not: 404 for no such migration, 422 for a status that forbids it. */
@@ -163,11 +178,17 @@ public class MigrationActionService {
     }
 
     private Uni<Void> splitTimedOutJobs(SqlClient tx, BatchedMigration migration) {
-        return catalog.findTable(tx, migration.tableName()).flatMap(table -> table.isEmpty()
-                ? Uni.createFrom().voidItem()
-                : jobs.failedWith(tx, migration.id(), TIMEOUTS)
-                        .onItem().transformToMulti(failed -> Multi.createFrom().iterable(failed))
-                        .onItem().transformToUniAndConcatenate(job -> JobSplitter.split(tx, jobs, migration, job, table.get()))
-                        .collect().asList().replaceWithVoid());
+        return catalog.findTable(tx, migration.tableName())
+                .flatMap(table -> table.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : jobs.failedWith(tx, migration.id(), TIMEOUTS)
+                                .onItem()
+                                .transformToMulti(failed -> Multi.createFrom().iterable(failed))
+                                .onItem()
+                                .transformToUniAndConcatenate(
+                                        job -> JobSplitter.split(tx, jobs, migration, job, table.get()))
+                                .collect()
+                                .asList()
+                                .replaceWithVoid());
     }
 }

@@ -1,24 +1,23 @@
 package dev.bbm.service;
 
-import dev.bbm.migration.JobPage;
-import dev.bbm.migration.MigrationPage;
-import dev.bbm.migration.MigrationFilter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.bbm.service.FieldError;
 import dev.bbm.db.CatalogRepository;
 import dev.bbm.db.Identifiers;
 import dev.bbm.db.JobRepository;
 import dev.bbm.db.MigrationRepository;
-import dev.bbm.migration.MigrationRow;
 import dev.bbm.db.MigrationRepository.NewMigration;
 import dev.bbm.db.TableInfo;
 import dev.bbm.engine.DatabaseContext;
 import dev.bbm.jobs.BatchedMigrationJob;
 import dev.bbm.jobs.JobRegistry;
 import dev.bbm.migration.BatchedMigration;
+import dev.bbm.migration.JobPage;
 import dev.bbm.migration.JobStatus;
 import dev.bbm.migration.MigrationConfiguration;
+import dev.bbm.migration.MigrationFilter;
+import dev.bbm.migration.MigrationPage;
+import dev.bbm.migration.MigrationRow;
 import dev.bbm.migration.MigrationStatus;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -38,6 +37,7 @@ public class MigrationService {
 
     /** GitLab's defaults for {@code queue_batched_background_migration}. */
     public static final int DEFAULT_BATCH_SIZE = 1000;
+
     public static final int DEFAULT_SUB_BATCH_SIZE = 100;
     public static final int DEFAULT_INTERVAL_SECONDS = 120;
     public static final int DEFAULT_PAUSE_MS = 100;
@@ -45,13 +45,16 @@ public class MigrationService {
     public static final long DEFAULT_MIN_VALUE = 1;
 
     /** bbm's bookkeeping: a migration of these could destroy the record of every migration. */
-    static final Set<String> BBM_TABLES = Set.of("batched_background_migrations",
-            "batched_background_migration_jobs", "batched_background_migration_job_transition_logs",
-            "background_migration_jobs", "bbm_application_settings", "bbm_schema_history");
+    static final Set<String> BBM_TABLES = Set.of(
+            "batched_background_migrations",
+            "batched_background_migration_jobs",
+            "batched_background_migration_job_transition_logs",
+            "background_migration_jobs",
+            "bbm_application_settings",
+            "bbm_schema_history");
 
     /** A queue request's outcome: the migration, and whether this request created it. */
-    public record Queued(MigrationRow migration, boolean created) {
-    }
+    public record Queued(MigrationRow migration, boolean created) {}
 
     private final Pool pool;
     private final MigrationRepository migrations;
@@ -68,8 +71,10 @@ public class MigrationService {
     }
 
     public Uni<MigrationRow> get(long id) {
-        return migrations.findById(pool, id).map(found -> found.orElseThrow(
-                () -> new ServiceException.NotFound("There is no batched background migration with id " + id + ".")));
+        return migrations
+                .findById(pool, id)
+                .map(found -> found.orElseThrow(() ->
+                        new ServiceException.NotFound("There is no batched background migration with id " + id + ".")));
     }
 
     /** A page of the migration's jobs with their transition logs; 404 for an unknown migration. */
@@ -88,14 +93,14 @@ public class MigrationService {
             return migrations.list(pool, filter, page, perPage);
         }
         return catalog.findTable(pool, filter.tableName())
-                .map(table -> table.map(found -> new MigrationFilter(filter.statuses(), filter.jobClassName(),
-                        found.canonicalName())).orElse(filter))
+                .map(table -> table.map(found ->
+                                new MigrationFilter(filter.statuses(), filter.jobClassName(), found.canonicalName()))
+                        .orElse(filter))
                 .flatMap(resolved -> migrations.list(pool, resolved, page, perPage));
     }
 
     /** What the upgrade gate sees: migrations per status, and the oldest unfinished ones. */
-    public record GateView(Map<MigrationStatus, Long> byStatus, List<BatchedMigration> unfinished) {
-    }
+    public record GateView(Map<MigrationStatus, Long> byStatus, List<BatchedMigration> unfinished) {}
 
     /**
      * The upgrade gate's view of migrations of {@code jobClasses} (all when null): counts per
@@ -103,8 +108,11 @@ public class MigrationService {
      */
     public Uni<GateView> gate(List<String> jobClasses, int listed) {
         String[] classes = jobClasses == null ? null : jobClasses.toArray(String[]::new);
-        return Uni.combine().all().unis(migrations.countByStatus(pool, classes), migrations.unfinished(pool, classes, listed))
-                .asTuple().map(read -> new GateView(read.getItem1(), read.getItem2()));
+        return Uni.combine()
+                .all()
+                .unis(migrations.countByStatus(pool, classes), migrations.unfinished(pool, classes, listed))
+                .asTuple()
+                .map(read -> new GateView(read.getItem1(), read.getItem2()));
     }
 
     /**
@@ -118,18 +126,26 @@ public class MigrationService {
             throw new ServiceException.InvalidInput(errors);
         }
         int batchSize = request.batchSize() == null ? DEFAULT_BATCH_SIZE : request.batchSize();
-        int subBatchSize = request.subBatchSize() == null ? Math.min(DEFAULT_SUB_BATCH_SIZE, batchSize) : request.subBatchSize();
+        int subBatchSize =
+                request.subBatchSize() == null ? Math.min(DEFAULT_SUB_BATCH_SIZE, batchSize) : request.subBatchSize();
         BatchedMigrationJob job = registry.find(request.jobClassName()).orElseThrow();
-        JsonNode arguments = request.jobArguments() == null ? JsonNodeFactory.instance.arrayNode() : request.jobArguments();
+        JsonNode arguments =
+                request.jobArguments() == null ? JsonNodeFactory.instance.arrayNode() : request.jobArguments();
         // The table as the catalog resolves it: one spelling per table, whatever the request wrote.
         return catalog.findTable(pool, request.tableName()).flatMap(table -> {
-            MigrationConfiguration configuration = new MigrationConfiguration(request.jobClassName(),
-                    table.map(TableInfo::canonicalName).orElse(request.tableName()), request.columnName(), arguments);
-            return migrations.findByConfiguration(pool, configuration).flatMap(existing -> existing.isPresent()
-                    ? Uni.createFrom().item(new Queued(existing.get(), false))
-                    : checkAgainstTable(request, job, arguments, table)
-                            .flatMap(found -> catalog.keyRange(pool, found, request.columnName())
-                                    .flatMap(range -> insert(request, configuration, found, range, batchSize, subBatchSize))));
+            MigrationConfiguration configuration = new MigrationConfiguration(
+                    request.jobClassName(),
+                    table.map(TableInfo::canonicalName).orElse(request.tableName()),
+                    request.columnName(),
+                    arguments);
+            return migrations
+                    .findByConfiguration(pool, configuration)
+                    .flatMap(existing -> existing.isPresent()
+                            ? Uni.createFrom().item(new Queued(existing.get(), false))
+                            : checkAgainstTable(request, job, arguments, table)
+                                    .flatMap(found -> catalog.keyRange(pool, found, request.columnName())
+                                            .flatMap(range -> insert(
+                                                    request, configuration, found, range, batchSize, subBatchSize))));
         });
     }
 
@@ -142,34 +158,42 @@ public class MigrationService {
             // Could never have been queued; the lookup binds it and finds nothing.
             return Uni.createFrom().item(configuration);
         }
-        return catalog.findTable(pool, configuration.tableName()).map(table -> table
-                .map(found -> new MigrationConfiguration(configuration.jobClassName(), found.canonicalName(),
-                        configuration.columnName(), configuration.jobArguments()))
-                .orElse(configuration));
+        return catalog.findTable(pool, configuration.tableName())
+                .map(table -> table.map(found -> new MigrationConfiguration(
+                                configuration.jobClassName(),
+                                found.canonicalName(),
+                                configuration.columnName(),
+                                configuration.jobArguments()))
+                        .orElse(configuration));
     }
 
-    private Uni<TableInfo> checkAgainstTable(QueueCommand request, BatchedMigrationJob job, JsonNode arguments,
-                                             Optional<TableInfo> found) {
+    private Uni<TableInfo> checkAgainstTable(
+            QueueCommand request, BatchedMigrationJob job, JsonNode arguments, Optional<TableInfo> found) {
         if (found.isEmpty()) {
-            throw new ServiceException.InvalidInput(List.of(new FieldError("table_name",
-                    "table '" + request.tableName() + "' does not exist")));
+            throw new ServiceException.InvalidInput(
+                    List.of(new FieldError("table_name", "table '" + request.tableName() + "' does not exist")));
         }
         TableInfo table = found.get();
         if (table.schema().startsWith("pg_") || table.schema().equals("information_schema")) {
-            throw new ServiceException.InvalidInput(List.of(new FieldError("table_name",
+            throw new ServiceException.InvalidInput(List.of(new FieldError(
+                    "table_name",
                     "'" + request.tableName() + "' is a system catalog; bbm migrates application tables only")));
         }
         if (BBM_TABLES.contains(table.name())) {
-            throw new ServiceException.InvalidInput(List.of(new FieldError("table_name",
+            throw new ServiceException.InvalidInput(List.of(new FieldError(
+                    "table_name",
                     "'" + request.tableName() + "' is one of bbm's own tables; bbm migrates application tables only")));
         }
         List<FieldError> errors = new ArrayList<>();
         if (table.columnType(request.columnName()).isEmpty()) {
-            errors.add(new FieldError("column_name", "column '" + request.columnName() + "' does not exist in table '"
-                    + request.tableName() + "'"));
+            errors.add(new FieldError(
+                    "column_name",
+                    "column '" + request.columnName() + "' does not exist in table '" + request.tableName() + "'"));
         } else if (!table.isIntegerColumn(request.columnName())) {
-            errors.add(new FieldError("column_name", "column '" + request.columnName()
-                    + "' must be an integer column (smallint, integer or bigint) to be cut into key ranges"));
+            errors.add(new FieldError(
+                    "column_name",
+                    "column '" + request.columnName()
+                            + "' must be an integer column (smallint, integer or bigint) to be cut into key ranges"));
         }
         job.validateArguments(arguments, table, request.columnName())
                 .forEach(message -> errors.add(new FieldError("job_arguments", message)));
@@ -177,7 +201,8 @@ public class MigrationService {
             throw new ServiceException.InvalidInput(errors);
         }
         return valuesFit(job.columnValues(arguments), table)
-                .flatMap(ignored -> dryRun(job, new BatchedMigrationJob.SubBatch(table, request.columnName(), arguments, 1, 0)))
+                .flatMap(ignored ->
+                        dryRun(job, new BatchedMigrationJob.SubBatch(table, request.columnName(), arguments, 1, 0)))
                 .replaceWith(table);
     }
 
@@ -187,18 +212,27 @@ public class MigrationService {
      * a {@code numeric(5,2)} would round {@code 1.239}.
      */
     private Uni<Void> valuesFit(List<BatchedMigrationJob.ColumnValue> values, TableInfo table) {
-        return Multi.createFrom().iterable(values)
-                .onItem().transformToUniAndConcatenate(value -> catalog.storedAs(pool, table, value.column(), value.value())
-                        .map(stored -> stored.map(s -> "value \"" + value.value() + "\" does not fit column '" + value.column()
-                                + "' (" + table.columnType(value.column()).orElseThrow() + ") exactly: it would become \""
+        return Multi.createFrom()
+                .iterable(values)
+                .onItem()
+                .transformToUniAndConcatenate(value -> catalog.storedAs(pool, table, value.column(), value.value())
+                        .map(stored -> stored.map(s -> "value \"" + value.value() + "\" does not fit column '"
+                                + value.column()
+                                + "' (" + table.columnType(value.column()).orElseThrow()
+                                + ") exactly: it would become \""
                                 + s + "\"; give a value the column holds as it is"))
-                        .onFailure(PgException.class).recoverWithItem(e -> Optional.of("value \"" + value.value()
-                                + "\" is not a valid " + table.columnType(value.column()).orElseThrow() + " for column '"
+                        .onFailure(PgException.class)
+                        .recoverWithItem(e -> Optional.of("value \"" + value.value()
+                                + "\" is not a valid "
+                                + table.columnType(value.column()).orElseThrow() + " for column '"
                                 + value.column() + "': " + ((PgException) e).getErrorMessage())))
-                .collect().asList()
+                .collect()
+                .asList()
                 .invoke(problems -> {
-                    List<FieldError> errors = problems.stream().flatMap(Optional::stream)
-                            .map(message -> new FieldError("job_arguments", message)).toList();
+                    List<FieldError> errors = problems.stream()
+                            .flatMap(Optional::stream)
+                            .map(message -> new FieldError("job_arguments", message))
+                            .toList();
                     if (!errors.isEmpty()) {
                         throw new ServiceException.InvalidInput(errors);
                     }
@@ -212,9 +246,16 @@ public class MigrationService {
      */
     private Uni<Void> dryRun(BatchedMigrationJob job, BatchedMigrationJob.SubBatch empty) {
         BatchedMigrationJob.SubBatchStatement statement = job.subBatchStatement(empty);
-        return pool.withConnection(connection -> connection.begin().flatMap(tx -> connection.preparedQuery(statement.sql())
-                        .execute(Tuple.from(statement.params())).onItemOrFailure().call(tx::rollback)))
-                .onFailure(PgException.class).transform(e -> new ServiceException.InvalidInput(List.of(new FieldError("job_arguments",
+        return pool.withConnection(connection -> connection
+                        .begin()
+                        .flatMap(tx -> connection
+                                .preparedQuery(statement.sql())
+                                .execute(Tuple.from(statement.params()))
+                                .onItemOrFailure()
+                                .call(tx::rollback)))
+                .onFailure(PgException.class)
+                .transform(e -> new ServiceException.InvalidInput(List.of(new FieldError(
+                        "job_arguments",
                         "PostgreSQL refused the job's statement: " + ((PgException) e).getErrorMessage()))))
                 .replaceWithVoid();
     }
@@ -223,25 +264,45 @@ public class MigrationService {
      * Writes the migration. Its range defaults to GitLab's, {@code [1, max(key)]}, reaching down to
      * the lowest key when keys below 1 exist: bbm never leaves rows behind unannounced.
      */
-    private Uni<Queued> insert(QueueCommand r, MigrationConfiguration configuration, TableInfo table, long[] range,
-                               int batchSize, int subBatchSize) {
+    private Uni<Queued> insert(
+            QueueCommand r,
+            MigrationConfiguration configuration,
+            TableInfo table,
+            long[] range,
+            int batchSize,
+            int subBatchSize) {
         boolean empty = range == null;
-        long minValue = r.minValue() != null ? r.minValue() : empty ? DEFAULT_MIN_VALUE : Math.min(DEFAULT_MIN_VALUE, range[0]);
-        List<FieldError> errors = QueueValidator.checkTogether(minValue, r.maxValue(), batchSize, subBatchSize, r.maxBatchSize());
+        long minValue =
+                r.minValue() != null ? r.minValue() : empty ? DEFAULT_MIN_VALUE : Math.min(DEFAULT_MIN_VALUE, range[0]);
+        List<FieldError> errors =
+                QueueValidator.checkTogether(minValue, r.maxValue(), batchSize, subBatchSize, r.maxBatchSize());
         if (!errors.isEmpty()) {
             throw new ServiceException.InvalidInput(errors);
         }
         long maxValue = r.maxValue() != null ? r.maxValue() : empty ? minValue : Math.max(range[1], minValue);
-        long estimate = table.estimatedRows() >= 0 ? table.estimatedRows()
+        long estimate = table.estimatedRows() >= 0
+                ? table.estimatedRows()
                 : empty ? 0 : Math.max(0, Math.min(range[1], maxValue) - Math.max(range[0], minValue) + 1);
-        NewMigration migration = new NewMigration(configuration, minValue, maxValue, batchSize, subBatchSize,
+        NewMigration migration = new NewMigration(
+                configuration,
+                minValue,
+                maxValue,
+                batchSize,
+                subBatchSize,
                 r.interval() == null ? DEFAULT_INTERVAL_SECONDS : r.interval(),
-                r.pauseMs() == null ? DEFAULT_PAUSE_MS : r.pauseMs(), r.maxBatchSize(),
-                r.priority() == null ? 0 : r.priority(), estimate,
-                empty ? MigrationStatus.FINISHED : MigrationStatus.ACTIVE, r.optimize() == null || r.optimize());
-        return migrations.insertIfAbsent(pool, migration).flatMap(id -> id.isPresent()
-                ? get(id.get()).map(row -> new Queued(row, true))
-                // Another request queued the same configuration a moment earlier.
-                : migrations.findByConfiguration(pool, configuration).map(row -> new Queued(row.orElseThrow(), false)));
+                r.pauseMs() == null ? DEFAULT_PAUSE_MS : r.pauseMs(),
+                r.maxBatchSize(),
+                r.priority() == null ? 0 : r.priority(),
+                estimate,
+                empty ? MigrationStatus.FINISHED : MigrationStatus.ACTIVE,
+                r.optimize() == null || r.optimize());
+        return migrations
+                .insertIfAbsent(pool, migration)
+                .flatMap(id -> id.isPresent()
+                        ? get(id.get()).map(row -> new Queued(row, true))
+                        // Another request queued the same configuration a moment earlier.
+                        : migrations
+                                .findByConfiguration(pool, configuration)
+                                .map(row -> new Queued(row.orElseThrow(), false)));
     }
 }

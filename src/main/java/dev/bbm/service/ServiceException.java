@@ -42,8 +42,12 @@ public abstract sealed class ServiceException extends RuntimeException {
         private static String describe(List<FieldError> errors) {
             return errors.size() == 1
                     ? errors.get(0).field() + ": " + errors.get(0).message()
-                    : errors.size() + " fields are invalid: " + String.join("; ",
-                            errors.stream().map(e -> e.field() + ": " + e.message()).toList());
+                    : errors.size() + " fields are invalid: "
+                            + String.join(
+                                    "; ",
+                                    errors.stream()
+                                            .map(e -> e.field() + ": " + e.message())
+                                            .toList());
         }
     }
 }

@@ -32,6 +32,7 @@ class GeneratedClientTest extends DatabaseTestCase {
 
     @TestHTTPResource("/")
     URI baseUri;
+
     BatchedBackgroundMigrationsApi migrations;
     ApplicationSettingsApi settings;
 
@@ -49,34 +50,54 @@ class GeneratedClientTest extends DatabaseTestCase {
         db.createCopyTable("client_events", 5000, 3);
         List<List<Object>> arguments = List.of(List.of("a"), List.of("b"));
         BatchedMigration queued = migrations.queueMigration(new QueueMigrationRequest()
-                .jobClassName("CopyColumnUsingBackgroundMigrationJob").tableName("client_events").columnName("id")
-                .jobArguments(arguments).batchSize(1000).subBatchSize(250).interval(120).pauseMs(0));
+                .jobClassName("CopyColumnUsingBackgroundMigrationJob")
+                .tableName("client_events")
+                .columnName("id")
+                .jobArguments(arguments)
+                .batchSize(1000)
+                .subBatchSize(250)
+                .interval(120)
+                .pauseMs(0));
         assertEquals(MigrationStatus.ACTIVE, queued.getStatus());
         assertEquals(List.of(List.of("a"), List.of("b")), queued.getJobArguments());
 
         List<BatchedMigration> listed = migrations.listMigrations(null, 1, 20, "queued", "client_events");
-        assertEquals(List.of(queued.getId()), listed.stream().map(BatchedMigration::getId).toList());
+        assertEquals(
+                List.of(queued.getId()),
+                listed.stream().map(BatchedMigration::getId).toList());
         assertEquals(5000L, migrations.getMigration(queued.getId()).getMaxValue());
 
-        assertEquals(MigrationStatus.PAUSED, migrations.pauseMigration(queued.getId()).getStatus());
+        assertEquals(
+                MigrationStatus.PAUSED,
+                migrations.pauseMigration(queued.getId()).getStatus());
         ApiException refused = assertThrows(ApiException.class, () -> migrations.pauseMigration(queued.getId()));
         assertEquals(422, refused.getCode());
         assertTrue(refused.getResponseBody().contains("You can pause only active batched background migrations."));
-        assertEquals(MigrationStatus.ACTIVE, migrations.resumeMigration(queued.getId()).getStatus());
+        assertEquals(
+                MigrationStatus.ACTIVE,
+                migrations.resumeMigration(queued.getId()).getStatus());
 
-        MigrationConfiguration configuration = new MigrationConfiguration().jobClassName("CopyColumnUsingBackgroundMigrationJob")
-                .tableName("client_events").columnName("id").jobArguments(arguments);
-        ApiException notYet = assertThrows(ApiException.class, () -> migrations.ensureFinished(configuration, false, null));
+        MigrationConfiguration configuration = new MigrationConfiguration()
+                .jobClassName("CopyColumnUsingBackgroundMigrationJob")
+                .tableName("client_events")
+                .columnName("id")
+                .jobArguments(arguments);
+        ApiException notYet =
+                assertThrows(ApiException.class, () -> migrations.ensureFinished(configuration, false, null));
         assertEquals(409, notYet.getCode());
 
         BatchedMigration finalized = migrations.finalizeMigration(queued.getId(), false, 120, true);
         assertEquals(MigrationStatus.FINISHED, finalized.getStatus());
         assertEquals(0, db.wrongCopies("client_events", 5000));
 
-        assertEquals(MigrationStatus.FINALIZED, migrations.ensureFinished(configuration, false, null).getStatus());
+        assertEquals(
+                MigrationStatus.FINALIZED,
+                migrations.ensureFinished(configuration, false, null).getStatus());
         List<BatchedJob> jobs = migrations.listJobs(queued.getId(), 1, 100, "succeeded");
         assertEquals(4, jobs.size());
-        assertTrue(jobs.stream().allMatch(job -> job.getStatus() == JobStatus.SUCCEEDED && !job.getTransitionLogs().isEmpty()));
+        assertTrue(jobs.stream()
+                .allMatch(job -> job.getStatus() == JobStatus.SUCCEEDED
+                        && !job.getTransitionLogs().isEmpty()));
 
         assertEquals(2, settings.getSettings().getDatabaseMaxRunningBatchedBackgroundMigrations());
     }

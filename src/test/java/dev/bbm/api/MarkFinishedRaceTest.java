@@ -28,23 +28,39 @@ class MarkFinishedRaceTest extends DatabaseTestCase {
         Random random = new Random(11);
         for (int round = 1; round <= ROUNDS; round++) {
             db.clearMigrations();
-            long id = admin().body(copy("race_mark", "\"batch_size\": 40, \"sub_batch_size\": 20, \"interval\": 0,"
-                    + " \"pause_ms\": 0, \"optimize\": false")).post(MIGRATIONS).then().statusCode(201)
-                    .extract().<Integer>path("id");
+            long id = admin().body(copy(
+                            "race_mark",
+                            "\"batch_size\": 40, \"sub_batch_size\": 20, \"interval\": 0,"
+                                    + " \"pause_ms\": 0, \"optimize\": false"))
+                    .post(MIGRATIONS)
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .<Integer>path("id");
             db.engine(true, 2);
-            await().atMost(LONG).pollInterval(Duration.ofMillis(5))
+            await().atMost(LONG)
+                    .pollInterval(Duration.ofMillis(5))
                     .until(() -> db.count("SELECT count(*) FROM batched_background_migration_jobs") >= 3);
             Thread.sleep(random.nextInt(30));
-            admin().body("{\"confirm\": true}").put(MIGRATIONS + "/" + id + "/mark_finished").then().statusCode(200);
+            admin().body("{\"confirm\": true}")
+                    .put(MIGRATIONS + "/" + id + "/mark_finished")
+                    .then()
+                    .statusCode(200);
             // Whatever the worker had in flight has ended or been fenced off.
-            await().atMost(LONG).until(() -> db.count("SELECT count(*) FROM batched_background_migration_jobs"
-                    + " WHERE status <> 3") == 0);
+            await().atMost(LONG)
+                    .until(() ->
+                            db.count("SELECT count(*) FROM batched_background_migration_jobs" + " WHERE status <> 3")
+                                    == 0);
             Thread.sleep(300);
             String context = "round " + round + " of " + ROUNDS;
             assertEquals(0, db.overlappingJobs(), context + ": jobs overlap");
-            assertEquals(0, db.count("SELECT count(*) FROM batched_background_migration_jobs WHERE status <> 3"),
+            assertEquals(
+                    0,
+                    db.count("SELECT count(*) FROM batched_background_migration_jobs WHERE status <> 3"),
                     context + ": a job was created after the migration was marked finished");
-            assertEquals(0, db.count("SELECT count(*) FROM batched_background_migration_jobs WHERE finished_at < started_at"),
+            assertEquals(
+                    0,
+                    db.count("SELECT count(*) FROM batched_background_migration_jobs WHERE finished_at < started_at"),
                     context + ": a job finished before it started");
             assertEquals("finished", db.status(id), context);
         }

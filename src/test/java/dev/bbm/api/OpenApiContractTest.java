@@ -23,15 +23,21 @@ class OpenApiContractTest {
 
     @Test
     void theCheckedInYamlIsTheServedDocument() throws Exception {
-        JsonNode served = new ObjectMapper().readTree(given().get("/q/openapi?format=json").then().statusCode(200)
-                .extract().asString());
-        JsonNode checkedIn = new ObjectMapper(new YAMLFactory()).readTree(Path.of("openapi/openapi.yaml").toFile());
+        JsonNode served = new ObjectMapper()
+                .readTree(given().get("/q/openapi?format=json")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString());
+        JsonNode checkedIn = new ObjectMapper(new YAMLFactory())
+                .readTree(Path.of("openapi/openapi.yaml").toFile());
         assertEquals(checkedIn, served, HOW_TO_FIX);
     }
 
     @Test
     void theCheckedInJsonIsTheServedDocument() throws Exception {
-        JsonNode served = new ObjectMapper().readTree(given().get("/q/openapi?format=json").asString());
+        JsonNode served = new ObjectMapper()
+                .readTree(given().get("/q/openapi?format=json").asString());
         assertEquals(new ObjectMapper().readTree(Path.of("openapi/openapi.json").toFile()), served, HOW_TO_FIX);
     }
 

@@ -27,9 +27,13 @@ class QueueMigrationTest extends DatabaseTestCase {
 
     @Test
     void queueingANewMigrationAnswers201WithItsLocationAndDefaults() {
-        int id = admin().body(copy("queue_events", "\"interval\": 0")).post(MIGRATIONS)
-                .then().statusCode(201)
-                .header("Location", endsWith(MIGRATIONS + "/" + db.count("SELECT max(id) FROM batched_background_migrations")))
+        int id = admin().body(copy("queue_events", "\"interval\": 0"))
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .header(
+                        "Location",
+                        endsWith(MIGRATIONS + "/" + db.count("SELECT max(id) FROM batched_background_migrations")))
                 .body("job_class_name", equalTo("CopyColumnUsingBackgroundMigrationJob"))
                 .body("table_name", equalTo("queue_events"))
                 .body("column_name", equalTo("id"))
@@ -46,33 +50,54 @@ class QueueMigrationTest extends DatabaseTestCase {
                 .body("max_value", equalTo(500))
                 .body("total_tuple_count", equalTo(429))
                 .body("jobs.total", equalTo(0))
-                .extract().path("id");
+                .extract()
+                .path("id");
         assertEquals(1, db.count("SELECT count(*) FROM batched_background_migrations WHERE id = $1", (long) id));
     }
 
     @Test
     void queueingTheSameConfigurationAgainReturnsTheExistingMigration() {
-        int first = admin().body(copy("queue_events", "")).post(MIGRATIONS).then().statusCode(201).extract().path("id");
-        int second = admin().body(copy("queue_events", "\"batch_size\": 5000")).post(MIGRATIONS)
-                .then().statusCode(200).body("batch_size", equalTo(1000)).extract().path("id");
+        int first = admin().body(copy("queue_events", ""))
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        int second = admin().body(copy("queue_events", "\"batch_size\": 5000"))
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(200)
+                .body("batch_size", equalTo(1000))
+                .extract()
+                .path("id");
         assertEquals(first, second);
         assertEquals(1, db.count("SELECT count(*) FROM batched_background_migrations"));
     }
 
     @Test
     void anExplicitRangeIsKept() {
-        admin().body(copy("queue_events", "\"min_value\": 10, \"max_value\": 300, \"batch_size\": 50, \"sub_batch_size\": 10"))
-                .post(MIGRATIONS).then().statusCode(201)
-                .body("min_value", equalTo(10)).body("max_value", equalTo(300))
-                .body("batch_size", equalTo(50)).body("sub_batch_size", equalTo(10));
+        admin().body(copy(
+                        "queue_events",
+                        "\"min_value\": 10, \"max_value\": 300, \"batch_size\": 50, \"sub_batch_size\": 10"))
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .body("min_value", equalTo(10))
+                .body("max_value", equalTo(300))
+                .body("batch_size", equalTo(50))
+                .body("sub_batch_size", equalTo(10));
     }
 
     @Test
     void anEmptyTableIsQueuedAlreadyFinished() {
         db.exec("DROP TABLE IF EXISTS queue_empty");
         db.exec("CREATE TABLE queue_empty (id bigserial PRIMARY KEY, a integer, b bigint)");
-        admin().body(copy("queue_empty", "")).post(MIGRATIONS).then().statusCode(201)
-                .body("status", equalTo("finished")).body("progress", equalTo(100))
+        admin().body(copy("queue_empty", ""))
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .body("status", equalTo("finished"))
+                .body("progress", equalTo(100))
                 .body("finished_at", not(equalTo(null)));
     }
 
@@ -84,7 +109,10 @@ class QueueMigrationTest extends DatabaseTestCase {
         db.exec("INSERT INTO app.\"order\" SELECT g, g FROM generate_series(1, 10) g");
         admin().body("{\"job_class_name\":\"CopyColumnUsingBackgroundMigrationJob\",\"table_name\":\"app.order\","
                         + "\"column_name\":\"select\",\"job_arguments\":[[\"user\"],[\"user_big\"]]}")
-                .post(MIGRATIONS).then().statusCode(201).body("max_value", equalTo(10));
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .body("max_value", equalTo(10));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -115,8 +143,12 @@ class QueueMigrationTest extends DatabaseTestCase {
             fraction for an integer      | 400 | batch_size     | {"job_class_name":"CopyColumnUsingBackgroundMigrationJob","table_name":"queue_events","column_name":"id","job_arguments":[["a"],["b"]],"batch_size":1.5}
             table name as a number       | 400 | table_name     | {"job_class_name":"CopyColumnUsingBackgroundMigrationJob","table_name":5,"column_name":"id","job_arguments":[["a"],["b"]]}
             """)
-    void anInvalidRequestIsRefusedNamingTheFieldAndWritesNothing(String description, int status, String field, String body) {
-        admin().body(body).post(MIGRATIONS).then().statusCode(status)
+    void anInvalidRequestIsRefusedNamingTheFieldAndWritesNothing(
+            String description, int status, String field, String body) {
+        admin().body(body)
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(status)
                 .contentType("application/problem+json")
                 .body("status", equalTo(status))
                 .body("errors.field", hasItem(field))
@@ -134,7 +166,10 @@ class QueueMigrationTest extends DatabaseTestCase {
             a number too large  | {"batch_size": 99999999999999999999}
             """)
     void aMalformedBodyIsA400ProblemAndWritesNothing(String description, String body) {
-        admin().body(body).post(MIGRATIONS).then().statusCode(400)
+        admin().body(body)
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(400)
                 .contentType("application/problem+json")
                 .body("title", not(equalTo(null)))
                 .body("detail", not(containsString("Exception")))
@@ -150,7 +185,11 @@ class QueueMigrationTest extends DatabaseTestCase {
 
     @Test
     void aBodyOfAnotherMediaTypeIsA415Problem() {
-        admin().contentType("text/plain").body("hello").post(MIGRATIONS).then().statusCode(415)
+        admin().contentType("text/plain")
+                .body("hello")
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(415)
                 .contentType("application/problem+json");
     }
 }

@@ -51,7 +51,9 @@ class LayeringTest {
                     continue;
                 }
                 for (String line : Files.readAllLines(file)) {
-                    if (line.trim().startsWith("*") || line.trim().startsWith("//") || line.trim().startsWith("/*")) {
+                    if (line.trim().startsWith("*")
+                            || line.trim().startsWith("//")
+                            || line.trim().startsWith("/*")) {
                         continue;
                     }
                     Matcher m = REFERENCE.matcher(line);

@@ -26,7 +26,8 @@ class DatabaseOutageTest {
     @Test
     void aServerGoingAwayOrNotReadyIsAnOutage() {
         assertTrue(DatabaseOutage.isOutage(pg("terminating connection due to administrator command", "57P01")));
-        assertTrue(DatabaseOutage.isOutage(pg("terminating connection because of crash of another server process", "57P02")));
+        assertTrue(DatabaseOutage.isOutage(
+                pg("terminating connection because of crash of another server process", "57P02")));
         assertTrue(DatabaseOutage.isOutage(pg("the database system is starting up", "57P03")));
         assertTrue(DatabaseOutage.isOutage(pg("connection failure", "08006")));
         assertTrue(DatabaseOutage.isOutage(pg("could not connect", "08001")));
@@ -34,7 +35,8 @@ class DatabaseOutageTest {
 
     @Test
     void anOutageIsFoundBehindWrappers() {
-        assertTrue(DatabaseOutage.isOutage(new CompletionException(new IllegalStateException("x", new ConnectException()))));
+        assertTrue(DatabaseOutage.isOutage(
+                new CompletionException(new IllegalStateException("x", new ConnectException()))));
     }
 
     @Test

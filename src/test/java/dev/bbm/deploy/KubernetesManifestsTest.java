@@ -52,18 +52,19 @@ class KubernetesManifestsTest {
         }
     }
 
-    private record Port(String name, int containerPort) {
-    }
+    private record Port(String name, int containerPort) {}
 
     private record Container(Path file, String name, List<Port> ports, JsonNode node) {
         Optional<Port> resolve(JsonNode port) {
-            return ports.stream().filter(p -> port.isInt() ? p.containerPort() == port.asInt() : p.name().equals(port.asText()))
+            return ports.stream()
+                    .filter(p -> port.isInt()
+                            ? p.containerPort() == port.asInt()
+                            : p.name().equals(port.asText()))
                     .findFirst();
         }
     }
 
-    private record PodTemplate(Manifest source, JsonNode labels, List<Container> containers) {
-    }
+    private record PodTemplate(Manifest source, JsonNode labels, List<Container> containers) {}
 
     private record Probe(Container container, String kind, String path, JsonNode port) {
         String where() {
@@ -71,8 +72,7 @@ class KubernetesManifestsTest {
         }
     }
 
-    private record GateUrl(Path file, URI url) {
-    }
+    private record GateUrl(Path file, URI url) {}
 
     private static int httpPort;
     private static List<Manifest> manifests;
@@ -91,13 +91,16 @@ class KubernetesManifestsTest {
 
         List<Path> files;
         try (Stream<Path> listed = Files.list(MANIFESTS)) {
-            files = listed.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList();
+            files = listed.filter(p -> p.getFileName().toString().endsWith(".yaml"))
+                    .sorted()
+                    .toList();
         }
         YAMLMapper yaml = new YAMLMapper();
         manifests = new ArrayList<>();
         allUrls = new ArrayList<>();
         for (Path file : files) {
-            try (MappingIterator<JsonNode> documents = yaml.readerFor(JsonNode.class).readValues(file.toFile())) {
+            try (MappingIterator<JsonNode> documents =
+                    yaml.readerFor(JsonNode.class).readValues(file.toFile())) {
                 while (documents.hasNext()) {
                     JsonNode document = documents.next();
                     if (document != null && document.isObject()) {
@@ -118,12 +121,19 @@ class KubernetesManifestsTest {
                 for (String kind : PROBES) {
                     JsonNode httpGet = container.node().path(kind).path("httpGet");
                     if (httpGet.isObject()) {
-                        probes.add(new Probe(container, kind, httpGet.path("path").asText("/"), httpGet.path("port")));
+                        probes.add(
+                                new Probe(container, kind, httpGet.path("path").asText("/"), httpGet.path("port")));
                     }
                 }
                 StringBuilder script = new StringBuilder();
-                container.node().path("command").forEach(part -> script.append(part.asText()).append('\n'));
-                container.node().path("args").forEach(part -> script.append(part.asText()).append('\n'));
+                container
+                        .node()
+                        .path("command")
+                        .forEach(part -> script.append(part.asText()).append('\n'));
+                container
+                        .node()
+                        .path("args")
+                        .forEach(part -> script.append(part.asText()).append('\n'));
                 bbmUrls(container.file(), script.toString(), commandUrls);
             }
         }
@@ -134,13 +144,18 @@ class KubernetesManifestsTest {
         assertFalse(probes.isEmpty(), "No httpGet probe found in " + MANIFESTS);
         for (Probe probe : probes) {
             if (probe.port().isInt()) {
-                assertEquals(httpPort, probe.port().asInt(), probe.where() + " probes a port other than quarkus.http.port");
+                assertEquals(
+                        httpPort, probe.port().asInt(), probe.where() + " probes a port other than quarkus.http.port");
             } else {
                 Optional<Port> port = probe.container().resolve(probe.port());
-                assertTrue(port.isPresent(), probe.where() + " probes port '" + probe.port().asText()
-                        + "', which its container does not declare");
-                assertEquals(httpPort, port.get().containerPort(), probe.where() + " probes port '" + probe.port().asText()
-                        + "', which is not quarkus.http.port");
+                assertTrue(
+                        port.isPresent(),
+                        probe.where() + " probes port '" + probe.port().asText()
+                                + "', which its container does not declare");
+                assertEquals(
+                        httpPort,
+                        port.get().containerPort(),
+                        probe.where() + " probes port '" + probe.port().asText() + "', which is not quarkus.http.port");
             }
         }
     }
@@ -158,33 +173,51 @@ class KubernetesManifestsTest {
             String where = gate.file() + ", " + gate.url();
             assertServed(gate.url().getPath(), where);
             // The gate must wait for the migrations check itself, not for whatever else a path reports.
-            List<String> checks = given().when().get(gate.url().getPath()).then().extract().jsonPath().getList("checks.name");
-            assertTrue(checks != null && checks.contains(MigrationsHealthCheck.NAME),
-                    where + " does not report the check " + MigrationsHealthCheck.NAME + " (it reports " + checks + ")");
+            List<String> checks = given().when()
+                    .get(gate.url().getPath())
+                    .then()
+                    .extract()
+                    .jsonPath()
+                    .getList("checks.name");
+            assertTrue(
+                    checks != null && checks.contains(MigrationsHealthCheck.NAME),
+                    where + " does not report the check " + MigrationsHealthCheck.NAME + " (it reports " + checks
+                            + ")");
             String serviceName = gate.url().getHost().split("\\.")[0];
             Manifest service = find("Service", serviceName)
                     .orElseThrow(() -> new AssertionError(where + " names no Service of the manifests"));
             int port = gate.url().getPort() == -1 ? 80 : gate.url().getPort();
-            assertTrue(ints(service.document().path("spec").path("ports"), "port").contains(port),
+            assertTrue(
+                    ints(service.document().path("spec").path("ports"), "port").contains(port),
                     where + " asks port " + port + ", which Service " + serviceName + " does not expose");
         }
     }
 
     @Test
     void theServiceReachesTheHttpPortOfThePodsItSelects() {
-        List<Manifest> services = manifests.stream().filter(m -> m.kind().equals("Service")).toList();
+        List<Manifest> services =
+                manifests.stream().filter(m -> m.kind().equals("Service")).toList();
         assertFalse(services.isEmpty(), "No Service found in " + MANIFESTS);
         for (Manifest service : services) {
             JsonNode selector = service.document().path("spec").path("selector");
-            List<Container> selected = templates.stream().filter(t -> selects(selector, t.labels()))
-                    .flatMap(t -> t.containers().stream()).toList();
+            List<Container> selected = templates.stream()
+                    .filter(t -> selects(selector, t.labels()))
+                    .flatMap(t -> t.containers().stream())
+                    .toList();
             assertFalse(selected.isEmpty(), "Service " + service.name() + " selects no pod of the manifests");
             for (JsonNode servicePort : service.document().path("spec").path("ports")) {
-                JsonNode target = servicePort.has("targetPort") ? servicePort.get("targetPort") : servicePort.get("port");
-                Optional<Port> resolved = selected.stream().flatMap(c -> c.resolve(target).stream()).findFirst();
-                assertTrue(resolved.isPresent(), "Service " + service.name() + " targets port '" + target.asText()
-                        + "', which no container it selects declares");
-                assertEquals(httpPort, resolved.get().containerPort(),
+                JsonNode target =
+                        servicePort.has("targetPort") ? servicePort.get("targetPort") : servicePort.get("port");
+                Optional<Port> resolved = selected.stream()
+                        .flatMap(c -> c.resolve(target).stream())
+                        .findFirst();
+                assertTrue(
+                        resolved.isPresent(),
+                        "Service " + service.name() + " targets port '" + target.asText()
+                                + "', which no container it selects declares");
+                assertEquals(
+                        httpPort,
+                        resolved.get().containerPort(),
                         "Service " + service.name() + " targets a container port other than quarkus.http.port");
             }
         }
@@ -196,7 +229,8 @@ class KubernetesManifestsTest {
         assertEquals(2, deployment.document().path("spec").path("replicas").asInt());
         Manifest service = find("Service", "bbm").orElseThrow(() -> new AssertionError("No Service bbm"));
         // Readiness is DOWN while migrations run; without this the admin API would be unreachable.
-        assertTrue(service.document().path("spec").path("publishNotReadyAddresses").asBoolean(false),
+        assertTrue(
+                service.document().path("spec").path("publishNotReadyAddresses").asBoolean(false),
                 "Service bbm must set publishNotReadyAddresses: true");
     }
 
@@ -207,11 +241,17 @@ class KubernetesManifestsTest {
                 for (JsonNode env : container.node().path("env")) {
                     JsonNode ref = env.path("valueFrom").path("secretKeyRef");
                     if (ref.isObject()) {
-                        Manifest secret = find("Secret", ref.path("name").asText()).orElseThrow(() -> new AssertionError(
-                                container.name() + " reads Secret " + ref.path("name").asText() + ", which has no example"));
+                        Manifest secret = find("Secret", ref.path("name").asText())
+                                .orElseThrow(() -> new AssertionError(container.name() + " reads Secret "
+                                        + ref.path("name").asText() + ", which has no example"));
                         JsonNode data = secret.document().path("stringData");
-                        assertTrue(data.has(ref.path("key").asText()) || secret.document().path("data").has(ref.path("key").asText()),
-                                "Secret " + secret.name() + " has no key " + ref.path("key").asText());
+                        assertTrue(
+                                data.has(ref.path("key").asText())
+                                        || secret.document()
+                                                .path("data")
+                                                .has(ref.path("key").asText()),
+                                "Secret " + secret.name() + " has no key "
+                                        + ref.path("key").asText());
                     }
                 }
             }
@@ -224,8 +264,10 @@ class KubernetesManifestsTest {
      */
     private static void assertServed(String path, String where) {
         ExtractableResponse<Response> response = given().when().get(path).then().extract();
-        assertTrue(response.statusCode() == 200 || response.statusCode() == 503, where + ": GET " + path + " answers "
-                + response.statusCode() + " from the application, not 200 or 503");
+        assertTrue(
+                response.statusCode() == 200 || response.statusCode() == 503,
+                where + ": GET " + path + " answers " + response.statusCode()
+                        + " from the application, not 200 or 503");
         if (path.startsWith("/q/health")) {
             List<String> checks = response.jsonPath().getList("checks.name");
             assertTrue(checks != null && !checks.isEmpty(), where + ": GET " + path + " runs no health check");
@@ -233,7 +275,9 @@ class KubernetesManifestsTest {
     }
 
     private static Optional<Manifest> find(String kind, String name) {
-        return manifests.stream().filter(m -> m.kind().equals(kind) && m.name().equals(name)).findFirst();
+        return manifests.stream()
+                .filter(m -> m.kind().equals(kind) && m.name().equals(name))
+                .findFirst();
     }
 
     /** A pod template is any object whose spec lists containers: Deployment, Job, CronJob, Pod alike. */
@@ -244,8 +288,13 @@ class KubernetesManifestsTest {
             for (String field : List.of("initContainers", "containers")) {
                 for (JsonNode container : spec.path(field)) {
                     List<Port> ports = new ArrayList<>();
-                    container.path("ports").forEach(p -> ports.add(new Port(p.path("name").asText(), p.path("containerPort").asInt())));
-                    containers.add(new Container(source.file(), container.path("name").asText(), ports, container));
+                    container
+                            .path("ports")
+                            .forEach(p -> ports.add(new Port(
+                                    p.path("name").asText(),
+                                    p.path("containerPort").asInt())));
+                    containers.add(
+                            new Container(source.file(), container.path("name").asText(), ports, container));
                 }
             }
             found.add(new PodTemplate(source, node.path("metadata").path("labels"), containers));

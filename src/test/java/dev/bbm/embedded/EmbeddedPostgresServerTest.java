@@ -18,7 +18,8 @@ class EmbeddedPostgresServerTest {
     @Test
     void dataSurvivesARestartAndTheServerRunsDurably() throws Exception {
         EmbeddedPostgresServer server = EmbeddedPostgresServer.startOrGet(dataDir, 0);
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl()); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl());
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE kept (id int)");
             s.execute("INSERT INTO kept VALUES (42)");
             assertEquals("on", single(s, "SHOW fsync"));
@@ -28,7 +29,8 @@ class EmbeddedPostgresServerTest {
         server.stop();
 
         EmbeddedPostgresServer restarted = EmbeddedPostgresServer.startOrGet(dataDir, 0);
-        try (Connection c = DriverManager.getConnection(restarted.jdbcUrl()); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(restarted.jdbcUrl());
+                Statement s = c.createStatement()) {
             assertEquals("42", single(s, "SELECT id FROM kept"));
         } finally {
             restarted.stop();

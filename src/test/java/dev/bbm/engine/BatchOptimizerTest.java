@@ -20,8 +20,12 @@ class BatchOptimizerTest {
 
     @Test
     void noOpinionBeforeTwentyBatches() {
-        assertTrue(optimizer.smoothedEfficiency(Collections.nCopies(19, 1.0), 2.0).isEmpty());
-        assertEquals(0.5, optimizer.smoothedEfficiency(Collections.nCopies(20, 1.0), 2.0).getAsDouble(), 1e-9);
+        assertTrue(
+                optimizer.smoothedEfficiency(Collections.nCopies(19, 1.0), 2.0).isEmpty());
+        assertEquals(
+                0.5,
+                optimizer.smoothedEfficiency(Collections.nCopies(20, 1.0), 2.0).getAsDouble(),
+                1e-9);
     }
 
     @Test
@@ -70,12 +74,15 @@ class BatchOptimizerTest {
             durations.add(0, size * secondsPerKey);
             var efficiency = optimizer.smoothedEfficiency(durations, intervalSeconds);
             if (efficiency.isPresent()) {
-                size = optimizer.nextBatchSize(size, efficiency.getAsDouble(), null).orElse(size);
+                size = optimizer
+                        .nextBatchSize(size, efficiency.getAsDouble(), null)
+                        .orElse(size);
             }
         }
         double finalEfficiency = size * secondsPerKey / intervalSeconds;
         boolean atABound = size == BatchOptimizer.MIN_BATCH_SIZE || size == BatchOptimizer.MAX_BATCH_SIZE;
-        assertTrue(atABound || (finalEfficiency >= 0.85 && finalEfficiency <= 1.0),
+        assertTrue(
+                atABound || (finalEfficiency >= 0.85 && finalEfficiency <= 1.0),
                 "size " + size + " efficiency " + finalEfficiency);
     }
 }

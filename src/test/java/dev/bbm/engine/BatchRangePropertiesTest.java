@@ -54,6 +54,7 @@ class BatchRangePropertiesTest {
     static final int MAX_ROWS = 2_000;
     /** Bounds on batches and sub-batches per try, so that a try takes a second or two, not a minute. */
     static final int MAX_JOBS = 60;
+
     static final int MAX_SUB_BATCHES = 200;
     static final Duration RUN_LIMIT = Duration.ofSeconds(90);
 
@@ -69,6 +70,7 @@ class BatchRangePropertiesTest {
 
     @Inject
     Pool pool;
+
     Db db;
 
     @BeforeEach
@@ -113,8 +115,8 @@ class BatchRangePropertiesTest {
         db.exec("DROP TABLE IF EXISTS " + table);
         db.exec("CREATE TABLE " + table + " (id bigint PRIMARY KEY, a integer, b bigint)");
         if (!s.ids().isEmpty()) {
-            db.rows("INSERT INTO " + table + " (id, a) SELECT g, g * 2 FROM unnest($1::bigint[]) g",
-                    (Object) s.ids().toArray(Long[]::new));
+            db.rows("INSERT INTO " + table + " (id, a) SELECT g, g * 2 FROM unnest($1::bigint[]) g", (Object)
+                    s.ids().toArray(Long[]::new));
         }
         Response queued = admin().body(body(table, s)).post(MIGRATIONS);
         assertEquals(201, queued.statusCode(), context + "\n" + queued.asString());
@@ -128,43 +130,75 @@ class BatchRangePropertiesTest {
         db.exec("INSERT INTO " + table + " (id, a) SELECT g, g * 2 FROM generate_series(" + (maxValue + 1) + ", "
                 + (maxValue + s.extraRows()) + ") g ON CONFLICT DO NOTHING");
 
-        Awaitility.await(context).atMost(RUN_LIMIT).pollInterval(Duration.ofMillis(50))
+        Awaitility.await(context)
+                .atMost(RUN_LIMIT)
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> List.of("finished", "failed").contains(db.status(id)));
         assertEquals("finished", db.status(id), context);
 
         List<long[]> jobs = new ArrayList<>();
-        for (Row row : db.rows("SELECT min_value, max_value, status FROM batched_background_migration_jobs"
-                + " WHERE batched_background_migration_id = $1 ORDER BY min_value, id", id)) {
+        for (Row row : db.rows(
+                "SELECT min_value, max_value, status FROM batched_background_migration_jobs"
+                        + " WHERE batched_background_migration_id = $1 ORDER BY min_value, id",
+                id)) {
             jobs.add(new long[] {row.getLong(0), row.getLong(1), row.getInteger(2)});
         }
-        long inRange = s.ids().stream().filter(k -> k >= minValue && k <= maxValue).count();
-        String ranges = jobs.stream().map(j -> "[" + j[0] + "," + j[1] + "]").toList().toString();
+        long inRange =
+                s.ids().stream().filter(k -> k >= minValue && k <= maxValue).count();
+        String ranges =
+                jobs.stream().map(j -> "[" + j[0] + "," + j[1] + "]").toList().toString();
 
         if (s.ids().isEmpty()) {
             assertEquals("finished", queuedStatus, "an empty table is queued finished; " + context);
         }
         if (inRange == 0 && "finished".equals(queuedStatus)) {
-            assertEquals(List.of(), jobs.stream().map(j -> j[0] + ".." + j[1]).toList(), "queued finished, no jobs; " + context);
+            assertEquals(
+                    List.of(),
+                    jobs.stream().map(j -> j[0] + ".." + j[1]).toList(),
+                    "queued finished, no jobs; " + context);
         } else {
             assertEquals(minValue, jobs.get(0)[0], "first job starts at min_value; " + context + "\njobs " + ranges);
             for (int j = 0; j < jobs.size(); j++) {
-                assertTrue(jobs.get(j)[0] <= jobs.get(j)[1], "job " + j + " is a range; " + context + "\njobs " + ranges);
+                assertTrue(
+                        jobs.get(j)[0] <= jobs.get(j)[1], "job " + j + " is a range; " + context + "\njobs " + ranges);
                 assertEquals(3, jobs.get(j)[2], "job " + j + " succeeded; " + context + "\njobs " + ranges);
                 if (j > 0) {
-                    assertEquals(jobs.get(j - 1)[1] + 1, jobs.get(j)[0],
-                            "job " + j + " follows the previous one without gap or overlap; " + context + "\njobs " + ranges);
+                    assertEquals(
+                            jobs.get(j - 1)[1] + 1,
+                            jobs.get(j)[0],
+                            "job " + j + " follows the previous one without gap or overlap; " + context + "\njobs "
+                                    + ranges);
                 }
             }
-            assertEquals(maxValue, jobs.get(jobs.size() - 1)[1], "last job ends at max_value; " + context + "\njobs " + ranges);
+            assertEquals(
+                    maxValue,
+                    jobs.get(jobs.size() - 1)[1],
+                    "last job ends at max_value; " + context + "\njobs " + ranges);
         }
         LOG.infof("%s -> %d rows in range, %d jobs", context, inRange, jobs.size());
         assertEquals(0, db.overlappingJobs(), context);
-        assertEquals(0, db.count("SELECT count(*) FROM " + table + " WHERE id BETWEEN $1 AND $2 AND b IS DISTINCT FROM a",
-                minValue, maxValue), "every row in range copied; " + context);
-        assertEquals(0, db.count("SELECT count(*) FROM " + table + " WHERE (id < $1 OR id > $2) AND b IS NOT NULL",
-                minValue, maxValue), "no row outside the range touched; " + context);
-        assertEquals(s.ids().size() + s.extraRows() - s.ids().stream().filter(k -> k > maxValue && k <= maxValue + s.extraRows()).count(),
-                db.count("SELECT count(*) FROM " + table), "no row lost or added; " + context);
+        assertEquals(
+                0,
+                db.count(
+                        "SELECT count(*) FROM " + table + " WHERE id BETWEEN $1 AND $2 AND b IS DISTINCT FROM a",
+                        minValue,
+                        maxValue),
+                "every row in range copied; " + context);
+        assertEquals(
+                0,
+                db.count(
+                        "SELECT count(*) FROM " + table + " WHERE (id < $1 OR id > $2) AND b IS NOT NULL",
+                        minValue,
+                        maxValue),
+                "no row outside the range touched; " + context);
+        assertEquals(
+                s.ids().size()
+                        + s.extraRows()
+                        - s.ids().stream()
+                                .filter(k -> k > maxValue && k <= maxValue + s.extraRows())
+                                .count(),
+                db.count("SELECT count(*) FROM " + table),
+                "no row lost or added; " + context);
         db.exec("DROP TABLE " + table);
     }
 
@@ -172,7 +206,8 @@ class BatchRangePropertiesTest {
         return "{\"job_class_name\":\"CopyColumnUsingBackgroundMigrationJob\",\"table_name\":\"" + table + "\","
                 + "\"column_name\":\"id\",\"job_arguments\":[[\"a\"],[\"b\"]],\"interval\":0,\"pause_ms\":0,"
                 + "\"batch_size\":" + s.batchSize() + ",\"sub_batch_size\":" + s.subBatchSize()
-                + ",\"min_value\":" + s.minValue() + (s.maxValue() == null ? "" : ",\"max_value\":" + s.maxValue()) + "}";
+                + ",\"min_value\":" + s.minValue() + (s.maxValue() == null ? "" : ",\"max_value\":" + s.maxValue())
+                + "}";
     }
 
     // ---- Scenarios -------------------------------------------------------------------------------
@@ -183,28 +218,44 @@ class BatchRangePropertiesTest {
      * few rows (see MAX_JOBS). Range: min_value anywhere in 1..5,000, max_value at or above it or the default.
      */
     static Arbitrary<Scenario> scenarios() {
-        Arbitrary<List<Long>> scattered = Arbitraries.longs().between(1, MAX_ID).set().ofMaxSize(MAX_ROWS)
-                .withSizeDistribution(RandomDistribution.uniform()).map(ids -> ids.stream().sorted().toList());
-        Arbitrary<List<Long>> runs = Combinators.combine(Arbitraries.longs().between(1, MAX_ID),
-                        Arbitraries.integers().between(0, MAX_ROWS), Arbitraries.integers().between(0, 9))
+        Arbitrary<List<Long>> scattered = Arbitraries.longs()
+                .between(1, MAX_ID)
+                .set()
+                .ofMaxSize(MAX_ROWS)
+                .withSizeDistribution(RandomDistribution.uniform())
+                .map(ids -> ids.stream().sorted().toList());
+        Arbitrary<List<Long>> runs = Combinators.combine(
+                        Arbitraries.longs().between(1, MAX_ID),
+                        Arbitraries.integers().between(0, MAX_ROWS),
+                        Arbitraries.integers().between(0, 9))
                 .as((start, length, gapEvery) -> LongStream.range(start, Math.min(MAX_ID + 1, start + length))
-                        .filter(k -> gapEvery < 2 || k % gapEvery != 0).boxed().toList());
+                        .filter(k -> gapEvery < 2 || k % gapEvery != 0)
+                        .boxed()
+                        .toList());
         return Arbitraries.oneOf(scattered, runs).flatMap(ids -> {
             int rows = ids.size();
             Arbitrary<Integer> batch = Arbitraries.integers().between(Math.max(1, ceilDiv(rows, MAX_JOBS)), 500);
             return batch.flatMap(batchSize -> {
                 Arbitrary<Integer> sub = Arbitraries.integers()
                         .between(Math.min(batchSize, Math.max(1, ceilDiv(rows, MAX_SUB_BATCHES))), batchSize);
-                Arbitrary<Long> min = Arbitraries.oneOf(Arbitraries.just(1L), Arbitraries.longs().between(1, MAX_ID),
+                Arbitrary<Long> min = Arbitraries.oneOf(
+                        Arbitraries.just(1L),
+                        Arbitraries.longs().between(1, MAX_ID),
                         ids.isEmpty() ? Arbitraries.just(1L) : Arbitraries.of(ids));
-                return Combinators.combine(sub, min, Arbitraries.integers().between(0, 50)).flatAs((subSize, minValue, extra) -> {
-                    // max_value anywhere above min_value, or on an existing key (so that it is often the last one).
-                    List<Long> keysAbove = ids.stream().filter(k -> k >= minValue).toList();
-                    return Arbitraries.oneOf(Arbitraries.longs().between(minValue, MAX_ID + 200),
-                                    keysAbove.isEmpty() ? Arbitraries.just(minValue) : Arbitraries.of(keysAbove))
-                            .injectNull(0.2)
-                            .map(maxValue -> new Scenario(ids, batchSize, subSize, minValue, maxValue, extra));
-                });
+                return Combinators.combine(sub, min, Arbitraries.integers().between(0, 50))
+                        .flatAs((subSize, minValue, extra) -> {
+                            // max_value anywhere above min_value, or on an existing key (so that it is often the last
+                            // one).
+                            List<Long> keysAbove =
+                                    ids.stream().filter(k -> k >= minValue).toList();
+                            return Arbitraries.oneOf(
+                                            Arbitraries.longs().between(minValue, MAX_ID + 200),
+                                            keysAbove.isEmpty()
+                                                    ? Arbitraries.just(minValue)
+                                                    : Arbitraries.of(keysAbove))
+                                    .injectNull(0.2)
+                                    .map(maxValue -> new Scenario(ids, batchSize, subSize, minValue, maxValue, extra));
+                        });
             });
         });
     }
@@ -224,7 +275,8 @@ class BatchRangePropertiesTest {
         for (int i = 1; i <= ids.size(); i++) {
             if (i == ids.size() || ids.get(i) != previous + 1) {
                 if (shown++ < 12) {
-                    runs.append(start == previous ? String.valueOf(start) : start + "-" + previous).append(' ');
+                    runs.append(start == previous ? String.valueOf(start) : start + "-" + previous)
+                            .append(' ');
                 }
                 if (i < ids.size()) {
                     start = ids.get(i);

@@ -21,21 +21,29 @@ class BatchedMigrationEngineTest extends DatabaseTestCase {
     private static final Duration LONG = Duration.ofSeconds(60);
 
     private long queue(String table, String extra) {
-        return admin().body(copy(table, extra)).post(MIGRATIONS).then().statusCode(201).extract().<Integer>path("id");
+        return admin().body(copy(table, extra))
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .extract()
+                .<Integer>path("id");
     }
 
     @Test
     void batchesFollowExistingKeysAcrossGapsAndRowsAddedAboveMaxValueAreNotTouched() {
         db.createCopyTable("engine_gaps", 10_000, 7);
-        long id = queue("engine_gaps", "\"batch_size\": 1000, \"sub_batch_size\": 100, \"interval\": 0, \"pause_ms\": 0");
+        long id =
+                queue("engine_gaps", "\"batch_size\": 1000, \"sub_batch_size\": 100, \"interval\": 0, \"pause_ms\": 0");
         db.exec("INSERT INTO engine_gaps (a) SELECT g FROM generate_series(1, 50) g");
         db.engine(true, 2);
         db.awaitStatus(id, "finished", LONG);
 
         assertEquals(0, db.wrongCopies("engine_gaps", 10_000));
         assertEquals(50, db.count("SELECT count(*) FROM engine_gaps WHERE id > 10000 AND b IS NULL"));
-        List<Row> jobs = db.rows("SELECT min_value, max_value, batch_size, status, metrics::text AS metrics"
-                + " FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1 ORDER BY min_value", id);
+        List<Row> jobs = db.rows(
+                "SELECT min_value, max_value, batch_size, status, metrics::text AS metrics"
+                        + " FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1 ORDER BY min_value",
+                id);
         // 8,572 rows in batches of 1,000 existing keys: 9 jobs, contiguous from 1 to max_value.
         assertEquals(9, jobs.size());
         long expectedMin = 1;
@@ -49,29 +57,48 @@ class BatchedMigrationEngineTest extends DatabaseTestCase {
         assertEquals(8572, db.count("SELECT sum(batch_size) FROM batched_background_migration_jobs"));
         // Sub-batches take 100 existing keys each, whatever the gaps: ten per full batch, then the rest.
         for (int i = 0; i < 8; i++) {
-            assertEquals("[100,100,100,100,100,100,100,100,100,100]",
-                    db.rows("SELECT metrics->'affected_rows'->'sub_batch' AS rows FROM batched_background_migration_jobs"
-                            + " WHERE batched_background_migration_id = $1 ORDER BY min_value OFFSET $2 LIMIT 1", id, i)
-                            .get(0).getValue("rows").toString());
+            assertEquals(
+                    "[100,100,100,100,100,100,100,100,100,100]",
+                    db.rows(
+                                    "SELECT metrics->'affected_rows'->'sub_batch' AS rows FROM batched_background_migration_jobs"
+                                            + " WHERE batched_background_migration_id = $1 ORDER BY min_value OFFSET $2 LIMIT 1",
+                                    id,
+                                    i)
+                            .get(0)
+                            .getValue("rows")
+                            .toString());
         }
-        assertEquals("[100,100,100,100,100,72]", db.rows("SELECT metrics->'affected_rows'->'sub_batch' AS rows"
-                + " FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1 ORDER BY min_value DESC"
-                + " LIMIT 1", id).get(0).getValue("rows").toString());
+        assertEquals(
+                "[100,100,100,100,100,72]",
+                db.rows(
+                                "SELECT metrics->'affected_rows'->'sub_batch' AS rows"
+                                        + " FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1 ORDER BY min_value DESC"
+                                        + " LIMIT 1",
+                                id)
+                        .get(0)
+                        .getValue("rows")
+                        .toString());
         assertEquals(0, db.overlappingJobs());
-        admin().get(MIGRATIONS + "/" + id).then().body("progress", org.hamcrest.Matchers.equalTo(100))
+        admin().get(MIGRATIONS + "/" + id)
+                .then()
+                .body("progress", org.hamcrest.Matchers.equalTo(100))
                 .body("jobs.succeeded", org.hamcrest.Matchers.equalTo(9));
     }
 
     @Test
     void aBatchRunsInSubBatchesWithPausesBetweenThem() {
         db.createCopyTable("engine_pauses", 500, 0);
-        long id = queue("engine_pauses", "\"batch_size\": 500, \"sub_batch_size\": 100, \"interval\": 0, \"pause_ms\": 300");
+        long id = queue(
+                "engine_pauses", "\"batch_size\": 500, \"sub_batch_size\": 100, \"interval\": 0, \"pause_ms\": 300");
         db.engine(true, 2);
         db.awaitStatus(id, "finished", LONG);
 
-        Row job = db.rows("SELECT jsonb_array_length(metrics #> '{timings,sub_batch}') AS sub_batches,"
-                + " metrics #> '{affected_rows,sub_batch}' AS rows, extract(epoch FROM finished_at - started_at) AS seconds"
-                + " FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1", id).get(0);
+        Row job = db.rows(
+                        "SELECT jsonb_array_length(metrics #> '{timings,sub_batch}') AS sub_batches,"
+                                + " metrics #> '{affected_rows,sub_batch}' AS rows, extract(epoch FROM finished_at - started_at) AS seconds"
+                                + " FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1",
+                        id)
+                .get(0);
         assertEquals(5, job.getInteger("sub_batches"));
         assertEquals("[100,100,100,100,100]", job.getValue("rows").toString().replace(" ", ""));
         // Four pauses of 300 ms lie between five sub-batches.
@@ -83,20 +110,30 @@ class BatchedMigrationEngineTest extends DatabaseTestCase {
     void aFailingBatchIsRetriedThreeTimesThenTheMigrationFails() {
         db.createCopyTable("engine_failing", 1000, 0);
         db.refuseUpdates("engine_failing", "NEW.id BETWEEN 450 AND 460");
-        long id = queue("engine_failing", "\"batch_size\": 100, \"sub_batch_size\": 50, \"interval\": 0, \"pause_ms\": 0");
+        long id = queue(
+                "engine_failing", "\"batch_size\": 100, \"sub_batch_size\": 50, \"interval\": 0, \"pause_ms\": 0");
         db.engine(true, 2);
         db.awaitStatus(id, "failed", LONG);
 
-        Row failed = db.rows("SELECT id, min_value, max_value, attempts FROM batched_background_migration_jobs"
-                + " WHERE batched_background_migration_id = $1 AND status = 2", id).get(0);
+        Row failed = db.rows(
+                        "SELECT id, min_value, max_value, attempts FROM batched_background_migration_jobs"
+                                + " WHERE batched_background_migration_id = $1 AND status = 2",
+                        id)
+                .get(0);
         assertEquals(401, failed.getLong("min_value"));
         assertEquals(3, failed.getInteger("attempts"));
-        List<Row> logs = db.rows("SELECT exception_class, exception_message FROM batched_background_migration_job_transition_logs"
-                + " WHERE batched_background_migration_job_id = $1 AND next_status = 2 ORDER BY id", failed.getLong("id"));
+        List<Row> logs = db.rows(
+                "SELECT exception_class, exception_message FROM batched_background_migration_job_transition_logs"
+                        + " WHERE batched_background_migration_job_id = $1 AND next_status = 2 ORDER BY id",
+                failed.getLong("id"));
         assertEquals(3, logs.size());
         assertTrue(logs.get(0).getString("exception_message").contains("refuses to change"));
         // Every other batch ran: the copy is complete but for the batch that failed.
-        assertEquals(9, db.count("SELECT count(*) FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1 AND status = 3", id));
+        assertEquals(
+                9,
+                db.count(
+                        "SELECT count(*) FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1 AND status = 3",
+                        id));
         assertEquals(100, db.wrongCopies("engine_failing", 1000));
     }
 
@@ -104,12 +141,18 @@ class BatchedMigrationEngineTest extends DatabaseTestCase {
     void aMigrationWhoseBatchesMostlyFailStopsAfterFiftyJobs() {
         db.createCopyTable("engine_ratio", 2000, 0);
         db.refuseUpdates("engine_ratio", "NEW.id > 200");
-        long id = queue("engine_ratio", "\"batch_size\": 10, \"sub_batch_size\": 10, \"interval\": 0, \"pause_ms\": 0, \"optimize\": false");
+        long id = queue(
+                "engine_ratio",
+                "\"batch_size\": 10, \"sub_batch_size\": 10, \"interval\": 0, \"pause_ms\": 0, \"optimize\": false");
         db.engine(true, 2);
         db.awaitStatus(id, "failed", LONG);
 
-        long jobs = db.count("SELECT count(*) FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1", id);
-        long failed = db.count("SELECT count(*) FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1 AND status = 2", id);
+        long jobs = db.count(
+                "SELECT count(*) FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1",
+                id);
+        long failed = db.count(
+                "SELECT count(*) FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1 AND status = 2",
+                id);
         // 20 batches succeed, then failures pile up: at the 50th job 30 of 50 failed (> 0.5).
         assertEquals(50, jobs, "stopped before the 200 batches of the range");
         assertEquals(30, failed);
@@ -118,15 +161,24 @@ class BatchedMigrationEngineTest extends DatabaseTestCase {
     @Test
     void aTimedOutBatchShrinksItsSubBatchesThenSplitsInHalves() throws Exception {
         db.createCopyTable("engine_timeout", 400, 0);
-        long id = queue("engine_timeout", "\"batch_size\": 200, \"sub_batch_size\": 100, \"interval\": 0, \"pause_ms\": 0");
+        long id = queue(
+                "engine_timeout", "\"batch_size\": 200, \"sub_batch_size\": 100, \"interval\": 0, \"pause_ms\": 0");
         // The application holds a row lock that bbm's update must wait for: bbm's lock_timeout fires.
         SqlConnection application = pool.getConnection().await().atMost(LONG);
         try {
             application.query("BEGIN").execute().await().atMost(LONG);
-            application.query("SELECT * FROM engine_timeout WHERE id = 150 FOR UPDATE").execute().await().atMost(LONG);
+            application
+                    .query("SELECT * FROM engine_timeout WHERE id = 150 FOR UPDATE")
+                    .execute()
+                    .await()
+                    .atMost(LONG);
             db.engine(true, 2);
-            await().atMost(LONG).until(() -> db.count("SELECT count(*) FROM batched_background_migration_jobs"
-                    + " WHERE batched_background_migration_id = $1", id) >= 3);
+            await().atMost(LONG)
+                    .until(() -> db.count(
+                                    "SELECT count(*) FROM batched_background_migration_jobs"
+                                            + " WHERE batched_background_migration_id = $1",
+                                    id)
+                            >= 3);
             List<Row> logs = db.rows("""
                     SELECT l.exception_class FROM batched_background_migration_job_transition_logs l
                     JOIN batched_background_migration_jobs j ON j.id = l.batched_background_migration_job_id
@@ -134,8 +186,10 @@ class BatchedMigrationEngineTest extends DatabaseTestCase {
             assertTrue(logs.size() >= 3);
             assertEquals("LockTimeout", logs.get(0).getString("exception_class"));
             // 100 → 75 → 56 over the first two retries, then the split halves the remaining range.
-            long split = db.count("SELECT count(*) FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1"
-                    + " AND max_value < 200 AND min_value > 1", id);
+            long split = db.count(
+                    "SELECT count(*) FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1"
+                            + " AND max_value < 200 AND min_value > 1",
+                    id);
             assertTrue(split >= 1, "the first batch was split");
         } finally {
             application.query("ROLLBACK").execute().await().atMost(LONG);
@@ -161,9 +215,10 @@ class BatchedMigrationEngineTest extends DatabaseTestCase {
         db.awaitStatus(id, "finished", Duration.ofSeconds(10));
 
         Row recovered = db.rows("SELECT j.attempts, j.status, j.metrics #> '{affected_rows,sub_batch}' AS rows,"
-                + " (SELECT exception_class FROM batched_background_migration_job_transition_logs l"
-                + "   WHERE l.batched_background_migration_job_id = j.id AND next_status = 2) AS failure"
-                + " FROM batched_background_migration_jobs j WHERE min_value = 1").get(0);
+                        + " (SELECT exception_class FROM batched_background_migration_job_transition_logs l"
+                        + "   WHERE l.batched_background_migration_job_id = j.id AND next_status = 2) AS failure"
+                        + " FROM batched_background_migration_jobs j WHERE min_value = 1")
+                .get(0);
         assertEquals("WorkerLost", recovered.getString("failure"));
         assertEquals(2, recovered.getInteger("attempts"));
         // It resumed after the committed sub-batch: only the second half ran again.
@@ -178,12 +233,14 @@ class BatchedMigrationEngineTest extends DatabaseTestCase {
         long id = queue("engine_hung", "\"batch_size\": 100, \"sub_batch_size\": 50, \"interval\": 0, \"pause_ms\": 0");
         db.exec("INSERT INTO batched_background_migration_jobs (batched_background_migration_id, min_value, max_value,"
                 + " batch_size, sub_batch_size, status, attempts, started_at, updated_at)"
-                + " VALUES (" + id + ", 1, 100, 100, 50, 1, 1, now() - interval '2 hours', now() - interval '2 hours')");
+                + " VALUES (" + id
+                + ", 1, 100, 100, 50, 1, 1, now() - interval '2 hours', now() - interval '2 hours')");
         // A worker that is alive but hung: its session holds the migration's lock and does nothing.
         SqlConnection hung = pool.getConnection().await().atMost(LONG);
         hung.preparedQuery("SELECT pg_advisory_lock($1, $2::int)")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(MigrationLease.MIGRATION_LOCKS, MigrationLease.lockKey(id)))
-                .await().atMost(LONG);
+                .await()
+                .atMost(LONG);
         db.engine(true, 2);
         db.awaitStatus(id, "finished", Duration.ofSeconds(40));
         assertEquals(0, db.wrongCopies("engine_hung", 100));
@@ -193,13 +250,17 @@ class BatchedMigrationEngineTest extends DatabaseTestCase {
     @Test
     void withTheSwitchOffTheRunningBatchCompletesAndNoNewOneStarts() {
         db.createCopyTable("engine_switch", 1000, 0);
-        long id = queue("engine_switch", "\"batch_size\": 500, \"sub_batch_size\": 100, \"interval\": 0, \"pause_ms\": 200");
+        long id = queue(
+                "engine_switch", "\"batch_size\": 500, \"sub_batch_size\": 100, \"interval\": 0, \"pause_ms\": 200");
         db.engine(true, 2);
-        await().atMost(LONG).until(() -> db.count("SELECT count(*) FROM batched_background_migration_jobs WHERE status = 1") == 1);
+        await().atMost(LONG)
+                .until(() -> db.count("SELECT count(*) FROM batched_background_migration_jobs WHERE status = 1") == 1);
         db.engine(false, 2);
-        await().atMost(LONG).until(() -> db.count("SELECT count(*) FROM batched_background_migration_jobs WHERE status = 3") == 1);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
-                db.count("SELECT count(*) FROM batched_background_migration_jobs") == 1);
+        await().atMost(LONG)
+                .until(() -> db.count("SELECT count(*) FROM batched_background_migration_jobs WHERE status = 3") == 1);
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> db.count("SELECT count(*) FROM batched_background_migration_jobs") == 1);
         assertEquals("active", db.status(id));
         db.engine(true, 2);
         db.awaitStatus(id, "finished", LONG);
@@ -210,8 +271,10 @@ class BatchedMigrationEngineTest extends DatabaseTestCase {
     void atMostTheConfiguredNumberOfMigrationsRunAtOnce() {
         db.createCopyTable("engine_limit_a", 300, 0);
         db.createCopyTable("engine_limit_b", 300, 0);
-        long a = queue("engine_limit_a", "\"batch_size\": 100, \"sub_batch_size\": 100, \"interval\": 0, \"pause_ms\": 0");
-        long b = queue("engine_limit_b", "\"batch_size\": 100, \"sub_batch_size\": 100, \"interval\": 0, \"pause_ms\": 0");
+        long a = queue(
+                "engine_limit_a", "\"batch_size\": 100, \"sub_batch_size\": 100, \"interval\": 0, \"pause_ms\": 0");
+        long b = queue(
+                "engine_limit_b", "\"batch_size\": 100, \"sub_batch_size\": 100, \"interval\": 0, \"pause_ms\": 0");
         slowDown("engine_limit_a");
         slowDown("engine_limit_b");
         db.engine(true, 1);
@@ -223,10 +286,16 @@ class BatchedMigrationEngineTest extends DatabaseTestCase {
     @Test
     void twoMigrationsOfOneTableNeverRunAtOnce() {
         db.createCopyTable("engine_table", 300, 0);
-        long a = queue("engine_table", "\"batch_size\": 100, \"sub_batch_size\": 100, \"interval\": 0, \"pause_ms\": 0");
-        long b = admin().body("{\"job_class_name\":\"BackfillColumnJob\",\"table_name\":\"engine_table\",\"column_name\":\"id\","
-                + "\"job_arguments\":[[\"status\"],[7]],\"batch_size\":100,\"sub_batch_size\":100,\"interval\":0,\"pause_ms\":0}")
-                .post(MIGRATIONS).then().statusCode(201).extract().<Integer>path("id");
+        long a =
+                queue("engine_table", "\"batch_size\": 100, \"sub_batch_size\": 100, \"interval\": 0, \"pause_ms\": 0");
+        long b = admin().body(
+                        "{\"job_class_name\":\"BackfillColumnJob\",\"table_name\":\"engine_table\",\"column_name\":\"id\","
+                                + "\"job_arguments\":[[\"status\"],[7]],\"batch_size\":100,\"sub_batch_size\":100,\"interval\":0,\"pause_ms\":0}")
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .extract()
+                .<Integer>path("id");
         slowDown("engine_table");
         db.engine(true, 2);
         db.awaitStatus(a, "finished", LONG);

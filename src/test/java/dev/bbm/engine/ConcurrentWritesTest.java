@@ -38,9 +38,17 @@ class ConcurrentWritesTest extends DatabaseTestCase {
         db.exec("""
                 CREATE OR REPLACE FUNCTION busy_events_sync() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN NEW.b := NEW.a; RETURN NEW; END $$""");
-        db.exec("CREATE TRIGGER sync BEFORE INSERT OR UPDATE OF a ON busy_events FOR EACH ROW EXECUTE FUNCTION busy_events_sync()");
-        long id = admin().body(copy("busy_events", "\"batch_size\": 2000, \"sub_batch_size\": 500, \"interval\": 0,"
-                + " \"pause_ms\": 10, \"optimize\": false")).post(MIGRATIONS).then().statusCode(201).extract().<Integer>path("id");
+        db.exec(
+                "CREATE TRIGGER sync BEFORE INSERT OR UPDATE OF a ON busy_events FOR EACH ROW EXECUTE FUNCTION busy_events_sync()");
+        long id = admin().body(copy(
+                        "busy_events",
+                        "\"batch_size\": 2000, \"sub_batch_size\": 500, \"interval\": 0,"
+                                + " \"pause_ms\": 10, \"optimize\": false"))
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .extract()
+                .<Integer>path("id");
 
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger statements = new AtomicInteger();
@@ -49,9 +57,9 @@ class ConcurrentWritesTest extends DatabaseTestCase {
         for (int w = 0; w < 3; w++) {
             Thread writer = new Thread(() -> {
                 try (Connection c = DriverManager.getConnection(jdbcUrl);
-                     PreparedStatement update = c.prepareStatement("UPDATE busy_events SET a = a + 1 WHERE id = ?");
-                     PreparedStatement insert = c.prepareStatement("INSERT INTO busy_events (a) VALUES (?)");
-                     Statement settings = c.createStatement()) {
+                        PreparedStatement update = c.prepareStatement("UPDATE busy_events SET a = a + 1 WHERE id = ?");
+                        PreparedStatement insert = c.prepareStatement("INSERT INTO busy_events (a) VALUES (?)");
+                        Statement settings = c.createStatement()) {
                     // What a careful application sets: it would notice bbm holding its rows for long.
                     settings.execute("SET statement_timeout = '5s'");
                     while (!stop.get()) {

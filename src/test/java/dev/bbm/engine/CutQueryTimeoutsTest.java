@@ -29,12 +29,19 @@ class CutQueryTimeoutsTest extends DatabaseTestCase {
     void aBatchCutBehindAnExclusiveLockGivesWayWithinTheLockTimeout() throws InterruptedException {
         db.createCopyTable("cut_locked", 2000, 7);
         long id = admin().body(copy("cut_locked", "\"batch_size\": 500, \"interval\": 0, \"pause_ms\": 0"))
-                .post(MIGRATIONS).then().statusCode(201).extract().<Integer>path("id");
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .extract()
+                .<Integer>path("id");
         SqlConnection holder = pool.getConnection().await().atMost(LONG);
         double longest = 0;
         try {
             holder.query("BEGIN").execute().await().atMost(LONG);
-            holder.query("LOCK TABLE cut_locked IN ACCESS EXCLUSIVE MODE").execute().await().atMost(LONG);
+            holder.query("LOCK TABLE cut_locked IN ACCESS EXCLUSIVE MODE")
+                    .execute()
+                    .await()
+                    .atMost(LONG);
             db.engine(true, 2);
             long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
             while (System.nanoTime() < until) {

@@ -6,9 +6,9 @@ import dev.bbm.engine.JobFailure.Kind;
 import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import java.io.IOException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** How a batch's error decides its retry: GitLab's timeout, permanent and retriable kinds. */
 class JobFailureTest {
@@ -39,10 +39,13 @@ class JobFailureTest {
 
     @Test
     void aLostConnectionIsRetriedAndNamedWithoutJava() {
-        assertEquals(new JobFailure(Kind.RETRIABLE, "ConnectionError", "Connection reset"),
+        assertEquals(
+                new JobFailure(Kind.RETRIABLE, "ConnectionError", "Connection reset"),
                 JobFailure.of(new VertxException("Connection reset", true)));
-        assertEquals(Kind.RETRIABLE, JobFailure.of(new IOException("Broken pipe")).kind());
-        assertEquals("ConnectionError", JobFailure.of(new IOException("Broken pipe")).exceptionClass());
+        assertEquals(
+                Kind.RETRIABLE, JobFailure.of(new IOException("Broken pipe")).kind());
+        assertEquals(
+                "ConnectionError", JobFailure.of(new IOException("Broken pipe")).exceptionClass());
     }
 
     @Test
@@ -55,7 +58,8 @@ class JobFailureTest {
 
     @Test
     void aMigrationThatCannotRunFailsPermanently() {
-        assertEquals(Kind.PERMANENT, JobFailure.unknownJobClass("DropEverythingJob").kind());
+        assertEquals(
+                Kind.PERMANENT, JobFailure.unknownJobClass("DropEverythingJob").kind());
         assertEquals(Kind.PERMANENT, JobFailure.missingTable("events").kind());
         assertEquals("UndefinedTable", JobFailure.missingTable("events").exceptionClass());
         assertEquals(Kind.RETRIABLE, JobFailure.workerLost().kind());

@@ -27,8 +27,14 @@ class KeyBoundsTest extends DatabaseTestCase {
     @Test
     void keysBelowOneAreMigratedWhenNoMinValueIsGiven() {
         table("bounds_negative", "generate_series(-5, 5)");
-        long id = admin().body(copy("bounds_negative", FAST)).post(MIGRATIONS).then().statusCode(201)
-                .body("min_value", equalTo(-5)).body("max_value", equalTo(5)).extract().<Integer>path("id");
+        long id = admin().body(copy("bounds_negative", FAST))
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .body("min_value", equalTo(-5))
+                .body("max_value", equalTo(5))
+                .extract()
+                .<Integer>path("id");
         db.engine(true, 1);
         db.awaitStatus(id, "finished", LONG);
         assertEquals(0, db.count("SELECT count(*) FROM bounds_negative WHERE b IS DISTINCT FROM a"));
@@ -38,20 +44,31 @@ class KeyBoundsTest extends DatabaseTestCase {
     @Test
     void aNegativeMinValueIsAcceptedAndKept() {
         table("bounds_explicit", "generate_series(-5, 5)");
-        long id = admin().body(copy("bounds_explicit", FAST + ", \"min_value\": -3, \"max_value\": -1")).post(MIGRATIONS)
-                .then().statusCode(201).body("min_value", equalTo(-3)).body("max_value", equalTo(-1))
-                .extract().<Integer>path("id");
+        long id = admin().body(copy("bounds_explicit", FAST + ", \"min_value\": -3, \"max_value\": -1"))
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .body("min_value", equalTo(-3))
+                .body("max_value", equalTo(-1))
+                .extract()
+                .<Integer>path("id");
         db.engine(true, 1);
         db.awaitStatus(id, "finished", LONG);
         assertEquals(3, db.count("SELECT count(*) FROM bounds_explicit WHERE b = a"));
-        assertEquals(0, db.count("SELECT count(*) FROM bounds_explicit WHERE b IS NOT NULL AND id NOT BETWEEN -3 AND -1"));
+        assertEquals(
+                0, db.count("SELECT count(*) FROM bounds_explicit WHERE b IS NOT NULL AND id NOT BETWEEN -3 AND -1"));
     }
 
     @Test
     void aTableHoldingTheLargestBigintIsMigratedToItsEnd() {
         table("bounds_max", "generate_series(9223372036854775797, 9223372036854775807)");
-        long id = admin().body(copy("bounds_max", FAST)).post(MIGRATIONS).then().statusCode(201)
-                .body("max_value", equalTo(Long.MAX_VALUE)).extract().<Integer>path("id");
+        long id = admin().body(copy("bounds_max", FAST))
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .body("max_value", equalTo(Long.MAX_VALUE))
+                .extract()
+                .<Integer>path("id");
         db.engine(true, 1);
         db.awaitStatus(id, "finished", LONG);
         assertEquals(0, db.count("SELECT count(*) FROM bounds_max WHERE b IS DISTINCT FROM a"));
@@ -62,12 +79,20 @@ class KeyBoundsTest extends DatabaseTestCase {
     @Test
     void markingFinishedWhenTheJobsReachTheLargestBigintAddsNoWrappedJob() {
         table("bounds_mark", "generate_series(9223372036854775797, 9223372036854775807)");
-        long id = admin().body(copy("bounds_mark", FAST + ", \"min_value\": 9223372036854775797")).post(MIGRATIONS)
-                .then().statusCode(201).extract().<Integer>path("id");
+        long id = admin().body(copy("bounds_mark", FAST + ", \"min_value\": 9223372036854775797"))
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .extract()
+                .<Integer>path("id");
         // The last batch was cut but has not run yet.
         db.exec("INSERT INTO batched_background_migration_jobs (batched_background_migration_id, min_value, max_value,"
-                + " batch_size, sub_batch_size, pause_ms) VALUES (" + id + ", 9223372036854775797, 9223372036854775807, 11, 2, 0)");
-        admin().body("{\"confirm\": true}").put(MIGRATIONS + "/" + id + "/mark_finished").then().statusCode(200)
+                + " batch_size, sub_batch_size, pause_ms) VALUES (" + id
+                + ", 9223372036854775797, 9223372036854775807, 11, 2, 0)");
+        admin().body("{\"confirm\": true}")
+                .put(MIGRATIONS + "/" + id + "/mark_finished")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("finished"));
         assertEquals(1, db.count("SELECT count(*) FROM batched_background_migration_jobs"));
         assertEquals(0, db.count("SELECT count(*) FROM batched_background_migration_jobs WHERE min_value < 0"));
@@ -76,12 +101,17 @@ class KeyBoundsTest extends DatabaseTestCase {
     @Test
     void aMigrationWhoseTableIsGoneFailsWithoutAWrappedJobWhenItsJobsReachTheLargestBigint() {
         table("bounds_gone", "generate_series(9223372036854775797, 9223372036854775807)");
-        long id = admin().body(copy("bounds_gone", FAST + ", \"min_value\": 9223372036854775797")).post(MIGRATIONS)
-                .then().statusCode(201).extract().<Integer>path("id");
+        long id = admin().body(copy("bounds_gone", FAST + ", \"min_value\": 9223372036854775797"))
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .extract()
+                .<Integer>path("id");
         db.exec("INSERT INTO batched_background_migration_jobs (batched_background_migration_id, min_value, max_value,"
                 + " batch_size, sub_batch_size, pause_ms, status, attempts) VALUES (" + id
                 + ", 9223372036854775797, 9223372036854775807, 11, 2, 0, 3, 1)");
-        db.exec("UPDATE batched_background_migration_jobs SET status = 0 WHERE batched_background_migration_id = " + id);
+        db.exec("UPDATE batched_background_migration_jobs SET status = 0 WHERE batched_background_migration_id = "
+                + id);
         db.exec("DROP TABLE bounds_gone");
         db.engine(true, 1);
         db.awaitStatus(id, "failed", LONG);

@@ -33,10 +33,13 @@ class TwoDatabasesTest extends DatabaseTestCase {
 
     @Inject
     Vertx vertx;
+
     @Inject
     DatabaseContext main;
+
     @ConfigProperty(name = "quarkus.datasource.reactive.url")
     String reactiveUrl;
+
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
 
@@ -53,8 +56,11 @@ class TwoDatabasesTest extends DatabaseTestCase {
         db.exec("DROP DATABASE IF EXISTS " + SECOND + " WITH (FORCE)");
         db.exec("CREATE DATABASE " + SECOND);
         BookkeepingSchema.migrate(onDatabase(jdbcUrl, SECOND), null, null);
-        secondPool = Pool.newInstance(PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(onDatabase(reactiveUrl, SECOND)))
-                .with(new PoolOptions().setMaxSize(4)).using(vertx.getDelegate()).build());
+        secondPool = Pool.newInstance(PgBuilder.pool()
+                .connectingTo(PgConnectOptions.fromUri(onDatabase(reactiveUrl, SECOND)))
+                .with(new PoolOptions().setMaxSize(4))
+                .using(vertx.getDelegate())
+                .build());
         second = new Db(secondPool);
     }
 
@@ -68,19 +74,27 @@ class TwoDatabasesTest extends DatabaseTestCase {
     void eachDatabasesEngineRunsOnlyItsOwnMigrations() {
         // The same table name in both databases; main's migration is queued with its engine off.
         db.createCopyTable("two_db_events", 500, 7);
-        long mainId = admin().body(copy("two_db_events", "\"interval\": 0")).post(MIGRATIONS).then().statusCode(201)
-                .extract().<Integer>path("id");
+        long mainId = admin().body(copy("two_db_events", "\"interval\": 0"))
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .extract()
+                .<Integer>path("id");
         second.createCopyTable("two_db_events", 800, 0);
         second.exec("INSERT INTO batched_background_migrations (job_class_name, table_name, column_name, job_arguments,"
                 + " min_value, max_value, batch_size, sub_batch_size, \"interval\", pause_ms, status)"
                 + " VALUES ('CopyColumnUsingBackgroundMigrationJob', 'two_db_events', 'id', '[[\"a\"], [\"b\"]]',"
                 + " 1, 800, 100, 50, 0, 0, 1)");
 
-        BatchedMigrationEngine secondEngine = main.forDatabase(SECOND, secondPool, EngineMetrics.NONE).newEngine();
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            secondEngine.tick().await().atMost(Duration.ofSeconds(10));
-            return second.status(1).equals("finished");
-        });
+        BatchedMigrationEngine secondEngine =
+                main.forDatabase(SECOND, secondPool, EngineMetrics.NONE).newEngine();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    secondEngine.tick().await().atMost(Duration.ofSeconds(10));
+                    return second.status(1).equals("finished");
+                });
         secondEngine.stop();
 
         assertEquals(0, second.wrongCopies("two_db_events", 800));

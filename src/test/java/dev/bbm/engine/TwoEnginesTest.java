@@ -32,8 +32,10 @@ class TwoEnginesTest extends DatabaseTestCase {
 
     @Inject
     Vertx vertx;
+
     @Inject
     DatabaseContext main;
+
     @ConfigProperty(name = "quarkus.datasource.reactive.url")
     String url;
 
@@ -41,8 +43,11 @@ class TwoEnginesTest extends DatabaseTestCase {
 
     @BeforeEach
     void startSecondPool() {
-        otherPool = Pool.newInstance(PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(url))
-                .with(new PoolOptions().setMaxSize(6)).using(vertx.getDelegate()).build());
+        otherPool = Pool.newInstance(PgBuilder.pool()
+                .connectingTo(PgConnectOptions.fromUri(url))
+                .with(new PoolOptions().setMaxSize(6))
+                .using(vertx.getDelegate())
+                .build());
     }
 
     @AfterEach
@@ -56,19 +61,29 @@ class TwoEnginesTest extends DatabaseTestCase {
         for (String table : List.of("two_a", "two_b", "two_c")) {
             db.createCopyTable(table, 3000, 5);
             // interval 1 s: a worker lets go after each batch, so both engines keep competing.
-            ids.add(admin().body(copy(table, "\"batch_size\": 100, \"sub_batch_size\": 50, \"interval\": 1, \"pause_ms\": 0"))
-                    .post(MIGRATIONS).then().statusCode(201).extract().<Integer>path("id").longValue());
+            ids.add(admin().body(copy(
+                            table, "\"batch_size\": 100, \"sub_batch_size\": 50, \"interval\": 1, \"pause_ms\": 0"))
+                    .post(MIGRATIONS)
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .<Integer>path("id")
+                    .longValue());
         }
-        BatchedMigrationEngine second = main.forDatabase(DatabaseContext.MAIN, otherPool, EngineMetrics.NONE).newEngine();
+        BatchedMigrationEngine second = main.forDatabase(DatabaseContext.MAIN, otherPool, EngineMetrics.NONE)
+                .newEngine();
         AtomicBoolean secondWorked = new AtomicBoolean();
         db.engine(true, 3);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            second.tick().await().atMost(Duration.ofSeconds(10));
-            if (!second.running().isEmpty()) {
-                secondWorked.set(true);
-            }
-            return ids.stream().allMatch(id -> db.status(id).equals("finished"));
-        });
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    second.tick().await().atMost(Duration.ofSeconds(10));
+                    if (!second.running().isEmpty()) {
+                        secondWorked.set(true);
+                    }
+                    return ids.stream().allMatch(id -> db.status(id).equals("finished"));
+                });
         second.stop();
 
         assertTrue(secondWorked.get(), "the second engine ran batches too");

@@ -35,7 +35,7 @@ final class ApplicationWriter implements AutoCloseable {
     private void write() {
         while (!stopped) {
             try (Connection connection = db.connect(FaultDatabase.TEST_SESSIONS + "-application");
-                 Statement settings = connection.createStatement()) {
+                    Statement settings = connection.createStatement()) {
                 // Longer than any lock the faults hold: the application waits, it does not fail.
                 settings.execute("SET statement_timeout = '20s'");
                 while (!stopped) {
@@ -46,7 +46,9 @@ final class ApplicationWriter implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
-                log.event("application write failed", String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                log.event(
+                        "application write failed",
+                        String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
                 try {
                     Thread.sleep(250);
                 } catch (InterruptedException interrupted) {

@@ -61,10 +61,15 @@ public final class BbmProcess implements AutoCloseable {
             command.add("-Dquarkus.datasource.reactive.url=" + databaseUrl);
         }
         command.addAll(List.of("-jar", jar));
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         // A process that exits (its database unreachable at start, say) fails at once, not after the wait.
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
                 .failFast("bbm exited while starting, see " + log, () -> !process.isAlive())
                 .until(() -> get("/q/health/live").statusCode() == 200);
         return this;
@@ -93,17 +98,22 @@ public final class BbmProcess implements AutoCloseable {
     }
 
     public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     public HttpResponse<String> put(String path, String json) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return HTTP.send(request.header("PRIVATE-TOKEN", TOKEN).timeout(Duration.ofSeconds(10)).build(),
+        return HTTP.send(
+                request.header("PRIVATE-TOKEN", TOKEN)
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -18,8 +18,7 @@ final class BookkeepingChecks {
     /** How many lines of one kind a report lists before it only counts the rest. */
     private static final int LISTED = 10;
 
-    private BookkeepingChecks() {
-    }
+    private BookkeepingChecks() {}
 
     /** Every migration as the run ends; marked finished when a transition log or the operator says so. */
     static List<MigrationState> states(FaultDatabase db, Set<Long> markedByOperator) throws Exception {
@@ -31,7 +30,11 @@ final class BookkeepingChecks {
                     WHERE j.batched_background_migration_id = m.id AND l.exception_class = 'MarkedFinished')
                 FROM batched_background_migrations m ORDER BY m.id""")) {
             long id = number(row.get(0));
-            states.add(new MigrationState(id, number(row.get(1)), number(row.get(2)), (int) number(row.get(3)),
+            states.add(new MigrationState(
+                    id,
+                    number(row.get(1)),
+                    number(row.get(2)),
+                    (int) number(row.get(3)),
                     (Boolean) row.get(4) || markedByOperator.contains(id)));
         }
         return states;
@@ -49,8 +52,10 @@ final class BookkeepingChecks {
                  AND x.status = 3 AND y.status = 3
                  AND int8range(x.min_value, x.max_value, '[]') && int8range(y.min_value, y.max_value, '[]')
                 ORDER BY 1, 2""")) {
-            problems.add(String.format("invariant 3: migration %s: succeeded jobs %s [%s, %s] and %s [%s, %s] overlap"
-                    + " (exception classes in their logs: %s)", row.toArray()));
+            problems.add(String.format(
+                    "invariant 3: migration %s: succeeded jobs %s [%s, %s] and %s [%s, %s] overlap"
+                            + " (exception classes in their logs: %s)",
+                    row.toArray()));
         }
         Map<Long, List<List<Object>>> jobsByMigration = new LinkedHashMap<>();
         for (List<Object> row : db.rows("""
@@ -58,7 +63,9 @@ final class BookkeepingChecks {
                 FROM batched_background_migrations m JOIN batched_background_migration_jobs j
                   ON j.batched_background_migration_id = m.id
                 WHERE m.status IN (3, 6) ORDER BY m.id, j.min_value, j.id""")) {
-            jobsByMigration.computeIfAbsent(number(row.get(0)), id -> new ArrayList<>()).add(row);
+            jobsByMigration
+                    .computeIfAbsent(number(row.get(0)), id -> new ArrayList<>())
+                    .add(row);
         }
         jobsByMigration.forEach((migration, jobs) -> {
             long next = number(jobs.get(0).get(1));
@@ -68,14 +75,15 @@ final class BookkeepingChecks {
                             + " is in status " + job.get(6));
                 }
                 if (number(job.get(4)) > next) {
-                    problems.add("invariant 3: migration " + migration + " is finished, yet no job covers keys ["
-                            + next + ", " + (number(job.get(4)) - 1) + "]");
+                    problems.add("invariant 3: migration " + migration + " is finished, yet no job covers keys [" + next
+                            + ", " + (number(job.get(4)) - 1) + "]");
                 }
                 next = Math.max(next, number(job.get(5)) + 1);
             }
             long max = number(jobs.get(0).get(2));
             if (next <= max) {
-                problems.add("invariant 3: migration " + migration + " is finished, yet no job covers keys [" + next + ", " + max + "]");
+                problems.add("invariant 3: migration " + migration + " is finished, yet no job covers keys [" + next
+                        + ", " + max + "]");
             }
         });
         return problems;
@@ -116,8 +124,8 @@ final class BookkeepingChecks {
         for (List<Object> log : logs) {
             if (number(log.get(0)) != jobId) {
                 if (jobId >= 0 && expectedFrom != jobStatus) {
-                    problems.add("invariant 4: job " + jobId + " is in status " + jobStatus + " but its last transition log says "
-                            + expectedFrom);
+                    problems.add("invariant 4: job " + jobId + " is in status " + jobStatus
+                            + " but its last transition log says " + expectedFrom);
                 }
                 jobId = number(log.get(0));
                 jobStatus = (int) number(log.get(2));
@@ -132,19 +140,21 @@ final class BookkeepingChecks {
                 problems.add("invariant 4: illegal transition, " + step);
             }
             if (from != expectedFrom) {
-                problems.add("invariant 4: transition logs do not chain, " + step + " after a log that ended in " + expectedFrom);
+                problems.add("invariant 4: transition logs do not chain, " + step + " after a log that ended in "
+                        + expectedFrom);
             }
             expectedFrom = to;
         }
         if (jobId >= 0 && expectedFrom != jobStatus) {
-            problems.add("invariant 4: job " + jobId + " is in status " + jobStatus + " but its last transition log says " + expectedFrom);
+            problems.add("invariant 4: job " + jobId + " is in status " + jobStatus
+                    + " but its last transition log says " + expectedFrom);
         }
         for (List<Object> job : db.rows("""
                 SELECT id, batched_background_migration_id, status FROM batched_background_migration_jobs j
                 WHERE status <> 0 AND NOT EXISTS (SELECT 1 FROM batched_background_migration_job_transition_logs l
                                                   WHERE l.batched_background_migration_job_id = j.id) ORDER BY id""")) {
-            problems.add("invariant 4: job " + job.get(0) + " of migration " + job.get(1) + " is in status " + job.get(2)
-                    + " without a transition log");
+            problems.add("invariant 4: job " + job.get(0) + " of migration " + job.get(1) + " is in status "
+                    + job.get(2) + " without a transition log");
         }
         for (List<Object> job : db.rows("""
                 SELECT id, batched_background_migration_id, started_at::text, finished_at::text
@@ -157,9 +167,11 @@ final class BookkeepingChecks {
 
     /** Invariant 5: every migration terminal (finished, finalized, failed) or resumable (paused, active). */
     static List<String> statuses(List<MigrationState> states) {
-        return states.stream().filter(s -> !Set.of(0, 1, 3, 4, 6).contains(s.status()))
+        return states.stream()
+                .filter(s -> !Set.of(0, 1, 3, 4, 6).contains(s.status()))
                 .map(s -> "invariant 5: migration " + s.id() + " ended in status " + s.status()
-                        + ", neither terminal nor resumable").toList();
+                        + ", neither terminal nor resumable")
+                .toList();
     }
 
     /** The first lines of a report, and how many more there are. */
@@ -187,9 +199,19 @@ final class BookkeepingChecks {
                 FROM batched_background_migrations m LEFT JOIN batched_background_migration_jobs j
                   ON j.batched_background_migration_id = m.id
                 GROUP BY m.id ORDER BY m.id""")) {
-            lines.add(String.format("%3s %-18s %-38s [%s, %s] status %s: %s jobs (%s succeeded, %s failed, %s to do)%s",
-                    row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get(5), row.get(6), row.get(7),
-                    row.get(8), row.get(9), row.get(10) == null ? "" : "; logs: " + row.get(10)));
+            lines.add(String.format(
+                    "%3s %-18s %-38s [%s, %s] status %s: %s jobs (%s succeeded, %s failed, %s to do)%s",
+                    row.get(0),
+                    row.get(1),
+                    row.get(2),
+                    row.get(3),
+                    row.get(4),
+                    row.get(5),
+                    row.get(6),
+                    row.get(7),
+                    row.get(8),
+                    row.get(9),
+                    row.get(10) == null ? "" : "; logs: " + row.get(10)));
         }
         return lines;
     }

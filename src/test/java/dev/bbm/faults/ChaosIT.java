@@ -49,6 +49,7 @@ class ChaosIT {
     static final long DEFAULT_SEED = 1;
     /** Seconds of faults by default; the build runs it so, the profile {@code chaos} for longer. */
     static final int DEFAULT_SECONDS = 90;
+
     static final int REPLICAS = 3;
     /** Retries (or finalizes) of a migration that keeps failing once the faults are over. */
     static final int SETTLE_NUDGES = 3;
@@ -60,15 +61,14 @@ class ChaosIT {
      * make batches time out, shrink and split; short health holds, so that a migration held by
      * the lock-waits or autovacuum indicator goes on within the run.
      */
-    static final List<String> REPLICA_PROPERTIES = List.of("bbm.engine.max-lease-time=PT3S", "bbm.engine.lock-timeout=PT1S",
-            "bbm.database-health.hold-time=PT3S");
+    static final List<String> REPLICA_PROPERTIES = List.of(
+            "bbm.engine.max-lease-time=PT3S", "bbm.engine.lock-timeout=PT1S", "bbm.database-health.hold-time=PT3S");
 
     private final long seed = Long.getLong("bbm.chaos.seed", DEFAULT_SEED);
     private final int seconds = Integer.getInteger("bbm.chaos.seconds", DEFAULT_SECONDS);
 
     /** What a run found: the invariants it broke, a line per migration, when the faults ended and all had settled. */
-    private record Outcome(List<String> violations, List<String> migrations, long faultsEnd, long settled) {
-    }
+    private record Outcome(List<String> violations, List<String> migrations, long faultsEnd, long settled) {}
 
     @Test
     void randomFaultsBreakNoInvariant() throws Exception {
@@ -83,8 +83,10 @@ class ChaosIT {
             outcome = run(dir, log);
         } catch (Exception e) {
             System.out.println("Timeline of the chaos run (seed " + seed + "):\n" + log.timeline());
-            throw new AssertionError("Chaos run with seed " + seed + " (" + seconds + " s) stopped: " + e + "\nReplay: " + replay
-                    + "\nTimeline and replica logs: " + dir, e);
+            throw new AssertionError(
+                    "Chaos run with seed " + seed + " (" + seconds + " s) stopped: " + e + "\nReplay: " + replay
+                            + "\nTimeline and replica logs: " + dir,
+                    e);
         } finally {
             log.write(dir.resolve("timeline.txt"));
         }
@@ -92,7 +94,8 @@ class ChaosIT {
         System.out.println(report(log, outcome, log.unexpectedServerErrors(2000), replay, dir));
         if (!violations.isEmpty()) {
             System.out.println("Timeline of the chaos run (seed " + seed + "):\n" + log.timeline());
-            fail("Chaos run with seed " + seed + " (" + seconds + " s) broke " + violations.size() + " invariant(s):\n  "
+            fail("Chaos run with seed " + seed + " (" + seconds + " s) broke " + violations.size()
+                    + " invariant(s):\n  "
                     + String.join("\n  ", BookkeepingChecks.shortened(violations)) + "\nReplay: " + replay
                     + "\nTimeline and replica logs: " + dir);
         }
@@ -113,20 +116,33 @@ class ChaosIT {
             for (ChaosTable table : tables) {
                 table.create(db);
             }
-            log.event("tables created", tables.stream().map(t -> t.name + " " + t.queueRequest())
-                    .collect(Collectors.joining("\n           ", "\n           ", "")));
+            log.event(
+                    "tables created",
+                    tables.stream()
+                            .map(t -> t.name + " " + t.queueRequest())
+                            .collect(Collectors.joining("\n           ", "\n           ", "")));
             try (Replicas replicas = new Replicas(dir, db, REPLICAS, REPLICA_PROPERTIES)) {
-                log.event("replicas up", REPLICAS + " (pids " + replicas.up().stream()
-                        .map(i -> String.valueOf(replicas.get(i).pid())).collect(Collectors.joining(", ")) + ")");
+                log.event(
+                        "replicas up",
+                        REPLICAS + " (pids "
+                                + replicas.up().stream()
+                                        .map(i -> String.valueOf(replicas.get(i).pid()))
+                                        .collect(Collectors.joining(", "))
+                                + ")");
                 Operator operator = new Operator(replicas, db, shuffled(tables, setupRandom), operatorRandom, log);
                 int slots = 2 + setupRandom.nextInt(3);
-                operator.send("settings", "max running migrations " + slots, r -> r.put("/api/v4/application/settings",
-                        "{\"database_max_running_batched_background_migrations\": " + slots + "}"));
+                operator.send(
+                        "settings",
+                        "max running migrations " + slots,
+                        r -> r.put(
+                                "/api/v4/application/settings",
+                                "{\"database_max_running_batched_background_migrations\": " + slots + "}"));
 
                 long faultsStart = log.now();
                 long faultsEnd = faultsStart + seconds * 1000L;
                 FaultInjector faults = new FaultInjector(db, replicas, tables, faultRandom, log);
-                try (ApplicationWriter application = new ApplicationWriter(db, tables, applicationRandom, log).start()) {
+                try (ApplicationWriter application =
+                        new ApplicationWriter(db, tables, applicationRandom, log).start()) {
                     operator.start(faultsStart + seconds * 700L);
                     try {
                         faults.run(faultsEnd);
@@ -134,15 +150,19 @@ class ChaosIT {
                         operator.stop();
                     }
                 }
-                log.event("faults end", "replicas up: " + replicas.up() + (faults.allReplicasUp() ? "" : " (some did not start)"));
+                log.event(
+                        "faults end",
+                        "replicas up: " + replicas.up() + (faults.allReplicasUp() ? "" : " (some did not start)"));
                 operator.queueTheRest();
-                List<String> violations = new ArrayList<>(readiness(operator, replicas, db, log, "once the faults ended"));
+                List<String> violations =
+                        new ArrayList<>(readiness(operator, replicas, db, log, "once the faults ended"));
 
                 boolean done = settle(operator, db, settleRandom, log, log.now() + (60L + seconds) * 1000);
                 long settled = log.now();
                 List<MigrationState> states = BookkeepingChecks.states(db, operator.markedFinished());
                 for (ChaosTable table : tables) {
-                    if (table.migrationId() != null && settleRandom.nextBoolean()
+                    if (table.migrationId() != null
+                            && settleRandom.nextBoolean()
                             && states.stream().anyMatch(s -> s.id() == table.migrationId() && s.status() == 3)) {
                         operator.ensureFinished(table);
                     }
@@ -190,13 +210,16 @@ class ChaosIT {
      *
      * @return whether every migration finished or failed for good before {@code deadlineMs}
      */
-    private static boolean settle(Operator operator, FaultDatabase db, SplittableRandom random, ChaosLog log, long deadlineMs)
+    private static boolean settle(
+            Operator operator, FaultDatabase db, SplittableRandom random, ChaosLog log, long deadlineMs)
             throws Exception {
         Map<Long, Integer> nudges = new HashMap<>();
         while (log.now() < deadlineMs) {
             List<MigrationState> states = BookkeepingChecks.states(db, Set.of());
-            if (states.stream().allMatch(s -> s.status() == 3 || s.status() == 6
-                    || s.status() == 4 && nudges.getOrDefault(s.id(), 0) >= SETTLE_NUDGES)) {
+            if (states.stream()
+                    .allMatch(s -> s.status() == 3
+                            || s.status() == 6
+                            || s.status() == 4 && nudges.getOrDefault(s.id(), 0) >= SETTLE_NUDGES)) {
                 log.event("settled", states.size() + " migrations");
                 return true;
             }
@@ -213,11 +236,14 @@ class ChaosIT {
     }
 
     /** Invariants 1 to 5. */
-    private static List<String> check(FaultDatabase db, List<ChaosTable> tables, List<MigrationState> states) throws Exception {
+    private static List<String> check(FaultDatabase db, List<ChaosTable> tables, List<MigrationState> states)
+            throws Exception {
         List<String> violations = new ArrayList<>(BookkeepingChecks.statuses(states));
         for (ChaosTable table : tables) {
-            MigrationState state = states.stream().filter(s -> table.migrationId() != null && s.id() == table.migrationId())
-                    .findFirst().orElse(null);
+            MigrationState state = states.stream()
+                    .filter(s -> table.migrationId() != null && s.id() == table.migrationId())
+                    .findFirst()
+                    .orElse(null);
             if (state == null) {
                 violations.add(table + ": its migration was never queued");
                 continue;
@@ -237,8 +263,8 @@ class ChaosIT {
      * A probe is repeated for a while: a check may be wrong once after a fault (a pooled
      * connection the fault cut), which is logged, but it must come right.
      */
-    private static List<String> readiness(Operator operator, Replicas replicas, FaultDatabase db, ChaosLog log, String when)
-            throws Exception {
+    private static List<String> readiness(
+            Operator operator, Replicas replicas, FaultDatabase db, ChaosLog log, String when) throws Exception {
         List<String> problems = new ArrayList<>();
         for (int index : replicas.up()) {
             String wrong = null;
@@ -247,8 +273,10 @@ class ChaosIT {
                 String verdict = readinessVerdict(operator, db, index);
                 if (verdict == null) {
                     if (wrong != null) {
-                        log.event("readiness wrong at first", "replica " + index + " " + when + ", right at probe " + probe
-                                + "; at first: " + wrong.replaceAll("\\s+", " "));
+                        log.event(
+                                "readiness wrong at first",
+                                "replica " + index + " " + when + ", right at probe " + probe + "; at first: "
+                                        + wrong.replaceAll("\\s+", " "));
                     }
                     break;
                 }
@@ -294,30 +322,47 @@ class ChaosIT {
         return "missing";
     }
 
-    private String report(ChaosLog log, Outcome outcome, List<ChaosLog.ServerError> unexpected, String replay, Path dir) {
+    private String report(
+            ChaosLog log, Outcome outcome, List<ChaosLog.ServerError> unexpected, String replay, Path dir) {
         Map<String, Integer> counts = log.counts();
-        StringBuilder out = new StringBuilder("\n=== Chaos run: seed ").append(seed).append(" ===\n");
-        out.append(String.format("%d s of faults; %.0f s in all, settled %.0f s after the faults ended%n", seconds,
-                log.now() / 1000.0, (outcome.settled() - outcome.faultsEnd()) / 1000.0));
+        StringBuilder out =
+                new StringBuilder("\n=== Chaos run: seed ").append(seed).append(" ===\n");
+        out.append(String.format(
+                "%d s of faults; %.0f s in all, settled %.0f s after the faults ended%n",
+                seconds, log.now() / 1000.0, (outcome.settled() - outcome.faultsEnd()) / 1000.0));
         out.append("replay: ").append(replay).append('\n');
-        out.append("faults: ").append(joined(counts, k -> k.startsWith("fault "))).append('\n');
-        out.append("actions and events: ").append(joined(counts, k -> !k.startsWith("fault ") && !k.startsWith("application")))
+        out.append("faults: ")
+                .append(joined(counts, k -> k.startsWith("fault ")))
                 .append('\n');
-        out.append("application: ").append(joined(counts, k -> k.startsWith("application"))).append('\n');
-        out.append("5xx answers: ").append(log.serverErrors()).append(", of which outside a PostgreSQL restart: ")
-                .append(unexpected.size()).append('\n');
+        out.append("actions and events: ")
+                .append(joined(counts, k -> !k.startsWith("fault ") && !k.startsWith("application")))
+                .append('\n');
+        out.append("application: ")
+                .append(joined(counts, k -> k.startsWith("application")))
+                .append('\n');
+        out.append("5xx answers: ")
+                .append(log.serverErrors())
+                .append(", of which outside a PostgreSQL restart: ")
+                .append(unexpected.size())
+                .append('\n');
         unexpected.forEach(e -> out.append("  ").append(e).append('\n'));
         out.append("migrations (status 3 finished, 6 finalized, 4 failed):\n");
         outcome.migrations().forEach(m -> out.append("  ").append(m).append('\n'));
-        out.append("invariants: ").append(outcome.violations().isEmpty() ? "all hold" : outcome.violations().size() + " violated")
+        out.append("invariants: ")
+                .append(
+                        outcome.violations().isEmpty()
+                                ? "all hold"
+                                : outcome.violations().size() + " violated")
                 .append('\n');
         out.append("timeline and logs: ").append(dir).append('\n');
         return out.toString();
     }
 
     private static String joined(Map<String, Integer> counts, java.util.function.Predicate<String> kinds) {
-        return counts.entrySet().stream().filter(e -> kinds.test(e.getKey()))
-                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+        return counts.entrySet().stream()
+                .filter(e -> kinds.test(e.getKey()))
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

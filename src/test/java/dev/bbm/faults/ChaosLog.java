@@ -16,8 +16,7 @@ import java.util.TreeMap;
 final class ChaosLog {
 
     /** One answer in the 5xx range: when the request went out and came back, and to what. */
-    record ServerError(long sentMs, long answeredMs, String request, int status, String body) {
-    }
+    record ServerError(long sentMs, long answeredMs, String request, int status, String body) {}
 
     private final long start = System.nanoTime();
     private final List<String> events = new ArrayList<>();
@@ -49,7 +48,8 @@ final class ChaosLog {
     }
 
     synchronized void serverError(long sentMs, String request, int status, String body) {
-        serverErrors.add(new ServerError(sentMs, now(), request, status, body.length() > 300 ? body.substring(0, 300) : body));
+        serverErrors.add(
+                new ServerError(sentMs, now(), request, status, body.length() > 300 ? body.substring(0, 300) : body));
     }
 
     /**
@@ -57,8 +57,10 @@ final class ChaosLog {
      * PostgreSQL ({@code graceMs} before its stop to {@code graceMs} after its start).
      */
     synchronized List<ServerError> unexpectedServerErrors(long graceMs) {
-        return serverErrors.stream().filter(e -> databaseDown.stream()
-                .noneMatch(d -> e.answeredMs() >= d[0] - graceMs && e.sentMs() <= d[1] + graceMs)).toList();
+        return serverErrors.stream()
+                .filter(e -> databaseDown.stream()
+                        .noneMatch(d -> e.answeredMs() >= d[0] - graceMs && e.sentMs() <= d[1] + graceMs))
+                .toList();
     }
 
     synchronized int serverErrors() {

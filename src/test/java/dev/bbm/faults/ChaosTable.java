@@ -26,6 +26,7 @@ abstract class ChaosTable {
     final String name;
     /** Setup rows: ids 1..rows, then a second block after a jump. */
     final int rows;
+
     private final int gapEvery;
     private final int holeStart;
     private final int holeLength;
@@ -33,6 +34,7 @@ abstract class ChaosTable {
     private final int jumpRows;
     /** Whatever the subclass needs to vary its values, from the run's seed. */
     final int salt;
+
     private final int batchSize;
     private final int subBatchSize;
     private final int pauseMs;
@@ -127,7 +129,8 @@ abstract class ChaosTable {
         db.exec("CREATE TABLE " + name + " (id bigserial PRIMARY KEY, " + columnsDdl()
                 + ", payload integer NOT NULL DEFAULT 0, app_inserted boolean NOT NULL DEFAULT false)");
         db.exec("INSERT INTO " + name + " (id, " + setupColumns() + ") SELECT g, " + setupValues()
-                + " FROM (SELECT generate_series(1, " + rows + ") AS g UNION ALL SELECT generate_series(" + (jumpStart + 1)
+                + " FROM (SELECT generate_series(1, " + rows + ") AS g UNION ALL SELECT generate_series("
+                + (jumpStart + 1)
                 + ", " + highestSetupId() + ")) ids");
         db.exec("DELETE FROM " + name + " WHERE id % " + gapEvery + " = 0 OR id BETWEEN " + holeStart + " AND "
                 + (holeStart + holeLength));
@@ -137,9 +140,15 @@ abstract class ChaosTable {
 
     /** The queue request: small batches and pauses, so that there are many jobs and each takes a while. */
     String queueRequest() {
-        ObjectNode body = JSON.createObjectNode().put("job_class_name", jobClassName()).put("table_name", name)
-                .put("column_name", "id").put("batch_size", batchSize).put("sub_batch_size", subBatchSize)
-                .put("interval", 0).put("pause_ms", pauseMs).put("optimize", false);
+        ObjectNode body = JSON.createObjectNode()
+                .put("job_class_name", jobClassName())
+                .put("table_name", name)
+                .put("column_name", "id")
+                .put("batch_size", batchSize)
+                .put("sub_batch_size", subBatchSize)
+                .put("interval", 0)
+                .put("pause_ms", pauseMs)
+                .put("optimize", false);
         body.set("job_arguments", jobArguments());
         if (minValue != null) {
             body.put("min_value", minValue);
@@ -152,7 +161,9 @@ abstract class ChaosTable {
 
     /** The body naming this migration by its configuration (ensure_finished, finalize by configuration). */
     String configuration() {
-        ObjectNode body = JSON.createObjectNode().put("job_class_name", jobClassName()).put("table_name", name)
+        ObjectNode body = JSON.createObjectNode()
+                .put("job_class_name", jobClassName())
+                .put("table_name", name)
                 .put("column_name", "id");
         body.set("job_arguments", jobArguments());
         return body.toString();
@@ -161,7 +172,8 @@ abstract class ChaosTable {
     /** Whether the range the migration was queued with is the one it has. */
     List<String> checkQueuedRange(MigrationState migration) {
         List<String> problems = new ArrayList<>();
-        if (minValue != null && migration.minValue() != minValue || maxValue != null && migration.maxValue() != maxValue) {
+        if (minValue != null && migration.minValue() != minValue
+                || maxValue != null && migration.maxValue() != maxValue) {
             problems.add(this + ": queued with min_value " + minValue + ", max_value " + maxValue + " but has "
                     + migration.range());
         }
@@ -187,7 +199,8 @@ abstract class ChaosTable {
 
     /** An update of one row by the application; by default its {@code payload}. */
     void update(Connection connection, long id, SplittableRandom random) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE " + name + " SET payload = payload + 1 WHERE id = ?")) {
+        try (PreparedStatement update =
+                connection.prepareStatement("UPDATE " + name + " SET payload = payload + 1 WHERE id = ?")) {
             update.setLong(1, id);
             update.executeUpdate();
         }
@@ -215,15 +228,31 @@ abstract class ChaosTable {
      * Adds to {@code problems} one line when rows of this table match {@code condition}: how many
      * and the first ids, so that a failure points at rows to look at.
      */
-    void expectNone(FaultDatabase db, List<String> problems, MigrationState migration, String invariant, String what,
-                    String from, String condition) throws Exception {
-        List<List<Object>> found = db.rows("SELECT count(*), (array_agg(id ORDER BY id))[1:8]::text FROM " + from
-                + " WHERE " + condition);
+    void expectNone(
+            FaultDatabase db,
+            List<String> problems,
+            MigrationState migration,
+            String invariant,
+            String what,
+            String from,
+            String condition)
+            throws Exception {
+        List<List<Object>> found =
+                db.rows("SELECT count(*), (array_agg(id ORDER BY id))[1:8]::text FROM " + from + " WHERE " + condition);
         long count = ((Number) found.get(0).get(0)).longValue();
         if (count > 0) {
-            problems.add(String.format("invariant %s: %s (migration %d, %s, range %s, status %d%s): %s — %d rows, ids %s",
-                    invariant, name, migration.id(), jobClassName(), migration.range(), migration.status(),
-                    migration.markedFinished() ? ", marked finished" : "", what, count, found.get(0).get(1)));
+            problems.add(String.format(
+                    "invariant %s: %s (migration %d, %s, range %s, status %d%s): %s — %d rows, ids %s",
+                    invariant,
+                    name,
+                    migration.id(),
+                    jobClassName(),
+                    migration.range(),
+                    migration.status(),
+                    migration.markedFinished() ? ", marked finished" : "",
+                    what,
+                    count,
+                    found.get(0).get(1)));
         }
     }
 
@@ -238,7 +267,8 @@ abstract class ChaosTable {
                     END IF;
                     RETURN NEW;
                 END $$""".formatted(FaultDatabase.TEST_SESSIONS));
-        db.exec("CREATE TRIGGER chaos_count BEFORE UPDATE ON " + name + " FOR EACH ROW EXECUTE FUNCTION chaos_count_bbm_update()");
+        db.exec("CREATE TRIGGER chaos_count BEFORE UPDATE ON " + name
+                + " FOR EACH ROW EXECUTE FUNCTION chaos_count_bbm_update()");
     }
 
     /** A random non-empty part of {@code all}, in its order: the columns a migration takes. */

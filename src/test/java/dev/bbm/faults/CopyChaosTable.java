@@ -18,11 +18,10 @@ import java.util.stream.Collectors;
  */
 final class CopyChaosTable extends ChaosTable {
 
-    private record Pair(String source, String target) {
-    }
+    private record Pair(String source, String target) {}
 
-    private static final List<Pair> PAIRS = List.of(new Pair("a", "a_big"), new Pair("label", "label_text"),
-            new Pair("amount", "amount_wide"));
+    private static final List<Pair> PAIRS =
+            List.of(new Pair("a", "a_big"), new Pair("label", "label_text"), new Pair("amount", "amount_wide"));
 
     private final List<Pair> pairs;
 
@@ -38,7 +37,9 @@ final class CopyChaosTable extends ChaosTable {
 
     @Override
     ArrayNode jobArguments() {
-        return arguments(pairs.stream().map(Pair::source).toList(), pairs.stream().map(Pair::target).toList());
+        return arguments(
+                pairs.stream().map(Pair::source).toList(),
+                pairs.stream().map(Pair::target).toList());
     }
 
     @Override
@@ -59,7 +60,8 @@ final class CopyChaosTable extends ChaosTable {
 
     @Override
     void prepare(FaultDatabase db) throws Exception {
-        String assignments = pairs.stream().map(p -> "NEW." + p.target() + " := NEW." + p.source() + ";")
+        String assignments = pairs.stream()
+                .map(p -> "NEW." + p.target() + " := NEW." + p.source() + ";")
                 .collect(Collectors.joining(" "));
         db.exec("CREATE FUNCTION " + name + "_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " + assignments
                 + " RETURN NEW; END $$");
@@ -71,8 +73,9 @@ final class CopyChaosTable extends ChaosTable {
     /** The application changes the sources; the sync trigger follows with the targets. */
     @Override
     void update(Connection connection, long id, SplittableRandom random) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE " + name
-                + " SET a = a + 1, label = left(label, 12) || ?, amount = amount + 0.01, payload = payload + 1 WHERE id = ?")) {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE " + name
+                        + " SET a = a + 1, label = left(label, 12) || ?, amount = amount + 0.01, payload = payload + 1 WHERE id = ?")) {
             update.setString(1, "-" + random.nextInt(1000));
             update.setLong(2, id);
             update.executeUpdate();
@@ -81,8 +84,9 @@ final class CopyChaosTable extends ChaosTable {
 
     @Override
     void insert(Connection connection, Long id, SplittableRandom random) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + name
-                + " (id, a, label, amount, app_inserted) VALUES (" + idValue(id) + ", ?, ?, ?, true)" + onConflict(id))) {
+        try (PreparedStatement insert =
+                connection.prepareStatement("INSERT INTO " + name + " (id, a, label, amount, app_inserted) VALUES ("
+                        + idValue(id) + ", ?, ?, ?, true)" + onConflict(id))) {
             if (random.nextInt(10) == 0) {
                 insert.setNull(1, Types.INTEGER);
             } else {
@@ -96,18 +100,43 @@ final class CopyChaosTable extends ChaosTable {
 
     @Override
     List<String> check(FaultDatabase db, MigrationState m) throws Exception {
-        String differs = pairs.stream().map(p -> p.target() + " IS DISTINCT FROM " + p.source())
+        String differs = pairs.stream()
+                .map(p -> p.target() + " IS DISTINCT FROM " + p.source())
                 .collect(Collectors.joining(" OR ", "(", ")"));
         List<String> problems = new ArrayList<>();
-        expectNone(db, problems, m, "2", "changed by bbm outside the migration's range", name,
+        expectNone(
+                db,
+                problems,
+                m,
+                "2",
+                "changed by bbm outside the migration's range",
+                name,
                 "NOT (" + m.inRange() + ") AND bbm_changes > 0");
         expectNone(db, problems, m, "1", "copied by bbm more than once", name, "bbm_changes > 1");
-        expectNone(db, problems, m, "1", "copied, yet a target differs from its source", name,
+        expectNone(
+                db,
+                problems,
+                m,
+                "1",
+                "copied, yet a target differs from its source",
+                name,
                 "bbm_changes > 0 AND " + differs);
         if (m.finishedByRunning()) {
-            expectNone(db, problems, m, "1", "rows of the range (there before the run) not copied exactly once", name,
+            expectNone(
+                    db,
+                    problems,
+                    m,
+                    "1",
+                    "rows of the range (there before the run) not copied exactly once",
+                    name,
                     m.inRange() + " AND NOT app_inserted AND bbm_changes <> 1");
-            expectNone(db, problems, m, "1", "a target differs from its source after the copy finished", name,
+            expectNone(
+                    db,
+                    problems,
+                    m,
+                    "1",
+                    "a target differs from its source after the copy finished",
+                    name,
                     m.inRange() + " AND " + differs);
         }
         return problems;

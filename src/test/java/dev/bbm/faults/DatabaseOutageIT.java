@@ -30,30 +30,44 @@ class DatabaseOutageIT {
     @Test
     void aMigrationSurvivesADatabaseOutageOfThirtySeconds() throws Exception {
         try (FaultDatabase db = new FaultDatabase(dir.resolve("pg")).start();
-             BbmProcess bbm = new BbmProcess(dir).database(db.reactiveUrl()).start()) {
+                BbmProcess bbm = new BbmProcess(dir).database(db.reactiveUrl()).start()) {
             db.createCopyTable("outage_events", 30_000);
-            var queued = bbm.post(MIGRATIONS, FaultDatabase.copy("outage_events",
-                    "\"batch_size\":1000,\"sub_batch_size\":100,\"interval\":0,\"pause_ms\":50,\"optimize\":false"));
+            var queued = bbm.post(
+                    MIGRATIONS,
+                    FaultDatabase.copy(
+                            "outage_events",
+                            "\"batch_size\":1000,\"sub_batch_size\":100,\"interval\":0,\"pause_ms\":50,\"optimize\":false"));
             assertEquals(201, queued.statusCode(), queued.body());
-            await().atMost(Duration.ofSeconds(60)).until(() ->
-                    db.count("SELECT count(*) FROM batched_background_migration_jobs WHERE status = 3") >= 3);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() ->
+                            db.count("SELECT count(*) FROM batched_background_migration_jobs WHERE status = 3") >= 3);
 
             db.stop();
             Instant down = Instant.now();
-            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> bbm.get("/q/health/ready").statusCode() == 503);
+            await().atMost(Duration.ofSeconds(20))
+                    .ignoreExceptions()
+                    .until(() -> bbm.get("/q/health/ready").statusCode() == 503);
             String readiness = bbm.get("/q/health/ready").body();
             assertTrue(readiness.contains("\"status\": \"DOWN\""), readiness);
             assertTrue(readiness.contains("PostgreSQL connections health check"), readiness);
-            assertEquals(200, bbm.get("/q/health/live").statusCode(), "an unreachable database is no reason to restart bbm");
-            Thread.sleep(Math.max(0, Duration.ofSeconds(30).minus(Duration.between(down, Instant.now())).toMillis()));
+            assertEquals(
+                    200, bbm.get("/q/health/live").statusCode(), "an unreachable database is no reason to restart bbm");
+            Thread.sleep(Math.max(
+                    0,
+                    Duration.ofSeconds(30)
+                            .minus(Duration.between(down, Instant.now()))
+                            .toMillis()));
             assertEquals(200, bbm.get("/q/health/live").statusCode());
 
             db.start();
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() ->
-                    bbm.get(MIGRATIONS + "/1").body().contains("\"status\":\"finished\""));
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions()
+                    .until(() -> bbm.get(MIGRATIONS + "/1").body().contains("\"status\":\"finished\""));
             assertEquals(0, db.count("SELECT count(*) FROM outage_events WHERE b IS DISTINCT FROM a"));
             assertEquals(0, db.overlappingJobs());
-            assertEquals(db.count("SELECT count(*) FROM outage_events"),
+            assertEquals(
+                    db.count("SELECT count(*) FROM outage_events"),
                     db.count("SELECT sum(batch_size) FROM batched_background_migration_jobs WHERE status = 3"));
         }
     }
@@ -61,7 +75,7 @@ class DatabaseOutageIT {
     @Test
     void apiCallsDuringAnOutageAnswer503AndEachOutageIsLoggedOnce() throws Exception {
         try (FaultDatabase db = new FaultDatabase(dir.resolve("pg")).start();
-             BbmProcess bbm = new BbmProcess(dir).database(db.reactiveUrl()).start()) {
+                BbmProcess bbm = new BbmProcess(dir).database(db.reactiveUrl()).start()) {
             assertEquals(200, bbm.get(MIGRATIONS).statusCode());
 
             db.stop();
@@ -73,7 +87,9 @@ class DatabaseOutageIT {
             assertEquals(1, occurrences(bbm, UNREACHABLE_LOGGED), "30 refused calls, one outage: " + log(bbm));
 
             db.start();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
                     .until(() -> bbm.get(MIGRATIONS).statusCode() == 200 && occurrences(bbm, REACHABLE_LOGGED) == 1);
 
             db.stop();
@@ -88,13 +104,17 @@ class DatabaseOutageIT {
     }
 
     private static void assertUnavailable(HttpResponse<String> response) {
-        String observed = response.statusCode() + " " + response.headers().firstValue("Content-Type").orElse("(none)")
-                + " " + response.body();
+        String observed = response.statusCode() + " "
+                + response.headers().firstValue("Content-Type").orElse("(none)") + " " + response.body();
         assertEquals(503, response.statusCode(), observed);
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), observed);
+        assertTrue(
+                response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+                observed);
         assertTrue(response.body().contains("\"status\":503"), observed);
         assertTrue(response.body().contains("database is unreachable"), observed);
-        assertFalse(response.body().matches("(?s).*(Exception|java\\.|io\\.vertx|dev\\.bbm|\\tat ).*"), "leaks Java: " + observed);
+        assertFalse(
+                response.body().matches("(?s).*(Exception|java\\.|io\\.vertx|dev\\.bbm|\\tat ).*"),
+                "leaks Java: " + observed);
     }
 
     private static String log(BbmProcess bbm) throws Exception {

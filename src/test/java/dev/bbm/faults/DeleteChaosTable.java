@@ -18,10 +18,11 @@ import java.util.stream.Collectors;
  */
 final class DeleteChaosTable extends ChaosTable {
 
-    private record Condition(String column, Object value, String sql) {
-    }
+    private record Condition(String column, Object value, String sql) {}
 
-    private static final String[] STATES = {"active", "archived", "archived2", "Archived", "stale", "stale ", "archive", "gone"};
+    private static final String[] STATES = {
+        "active", "archived", "archived2", "Archived", "stale", "stale ", "archive", "gone"
+    };
     private static final String[] SCORES = {"12.50", "0.00", "99.99", "12.51", "12.5"};
 
     private final List<Condition> conditions;
@@ -31,8 +32,12 @@ final class DeleteChaosTable extends ChaosTable {
         String state = List.of("archived", "stale", "gone").get(random.nextInt(3));
         int kind = 1 + random.nextInt(4);
         String score = List.of("12.50", "0.00").get(random.nextInt(2));
-        this.conditions = someOf(List.of(new Condition("state", state, "state = " + literal(state)),
-                new Condition("kind", kind, "kind = " + kind), new Condition("score", score, "score = " + score)), random);
+        this.conditions = someOf(
+                List.of(
+                        new Condition("state", state, "state = " + literal(state)),
+                        new Condition("kind", kind, "kind = " + kind),
+                        new Condition("score", score, "score = " + score)),
+                random);
     }
 
     @Override
@@ -42,7 +47,9 @@ final class DeleteChaosTable extends ChaosTable {
 
     @Override
     ArrayNode jobArguments() {
-        return arguments(conditions.stream().map(Condition::column).toList(), conditions.stream().map(Condition::value).toList());
+        return arguments(
+                conditions.stream().map(Condition::column).toList(),
+                conditions.stream().map(Condition::value).toList());
     }
 
     @Override
@@ -82,13 +89,15 @@ final class DeleteChaosTable extends ChaosTable {
                         USING OLD, current_setting('application_name');
                     RETURN OLD;
                 END $$""");
-        db.exec("CREATE TRIGGER chaos_deleted AFTER DELETE ON " + name + " FOR EACH ROW EXECUTE FUNCTION chaos_record_delete()");
+        db.exec("CREATE TRIGGER chaos_deleted AFTER DELETE ON " + name
+                + " FOR EACH ROW EXECUTE FUNCTION chaos_record_delete()");
     }
 
     @Override
     void insert(Connection connection, Long id, SplittableRandom random) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + name
-                + " (id, state, kind, score, app_inserted) VALUES (" + idValue(id) + ", ?, ?, ?, true)" + onConflict(id))) {
+        try (PreparedStatement insert =
+                connection.prepareStatement("INSERT INTO " + name + " (id, state, kind, score, app_inserted) VALUES ("
+                        + idValue(id) + ", ?, ?, ?, true)" + onConflict(id))) {
             insert.setString(1, STATES[random.nextInt(STATES.length)]);
             insert.setShort(2, (short) (1 + random.nextInt(4)));
             insert.setBigDecimal(3, new BigDecimal(SCORES[random.nextInt(SCORES.length)]));
@@ -101,16 +110,46 @@ final class DeleteChaosTable extends ChaosTable {
         String byBbm = "deleted_by NOT LIKE '" + FaultDatabase.TEST_SESSIONS + "%'";
         String kept = "NOT EXISTS (SELECT 1 FROM " + name + " t WHERE t.id = b.id)";
         List<String> problems = new ArrayList<>();
-        expectNone(db, problems, m, "2", "deleted by bbm outside the migration's range", name + "_deleted",
+        expectNone(
+                db,
+                problems,
+                m,
+                "2",
+                "deleted by bbm outside the migration's range",
+                name + "_deleted",
                 byBbm + " AND NOT (" + m.inRange() + ")");
-        expectNone(db, problems, m, "1", "deleted though they did not match " + matches(), name + "_deleted",
+        expectNone(
+                db,
+                problems,
+                m,
+                "1",
+                "deleted though they did not match " + matches(),
+                name + "_deleted",
                 matches() + " IS NOT TRUE");
-        expectNone(db, problems, m, "1", "deleted more than once", "(SELECT id FROM " + name
-                + "_deleted GROUP BY id HAVING count(*) > 1) twice", "true");
-        expectNone(db, problems, m, "1/2", "gone though they did not match or lay outside the range", name + "_before b",
+        expectNone(
+                db,
+                problems,
+                m,
+                "1",
+                "deleted more than once",
+                "(SELECT id FROM " + name + "_deleted GROUP BY id HAVING count(*) > 1) twice",
+                "true");
+        expectNone(
+                db,
+                problems,
+                m,
+                "1/2",
+                "gone though they did not match or lay outside the range",
+                name + "_before b",
                 "(" + matches() + " AND " + m.inRange() + ") IS NOT TRUE AND " + kept);
         if (m.finishedByRunning()) {
-            expectNone(db, problems, m, "1", "matching rows of the range (there before the run) still there", name + "_before b",
+            expectNone(
+                    db,
+                    problems,
+                    m,
+                    "1",
+                    "matching rows of the range (there before the run) still there",
+                    name + "_before b",
                     matches() + " AND " + m.inRange() + " AND NOT " + kept);
         }
         return problems;

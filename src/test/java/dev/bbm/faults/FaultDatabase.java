@@ -33,8 +33,12 @@ final class FaultDatabase implements AutoCloseable {
     }
 
     FaultDatabase start() throws IOException {
-        postgres = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port)
-                .setServerConfig("max_connections", "200").start();
+        postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .setServerConfig("max_connections", "200")
+                .start();
         return this;
     }
 
@@ -53,20 +57,25 @@ final class FaultDatabase implements AutoCloseable {
     }
 
     void exec(String sql) throws Exception {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
     long count(String sql) throws Exception {
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     String text(String sql) throws Exception {
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
@@ -74,7 +83,9 @@ final class FaultDatabase implements AutoCloseable {
     /** Every row of a query, each as its columns' values in order. */
     List<List<Object>> rows(String sql) throws Exception {
         List<List<Object>> rows = new ArrayList<>();
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             ResultSetMetaData meta = rs.getMetaData();
             while (rs.next()) {
                 List<Object> row = new ArrayList<>(meta.getColumnCount());
@@ -93,8 +104,8 @@ final class FaultDatabase implements AutoCloseable {
 
     /** A session of the test's, named {@code applicationName} (which must start with {@link #TEST_SESSIONS}). */
     Connection connect(String applicationName) throws Exception {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres&ApplicationName="
-                + applicationName);
+        return DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres&ApplicationName=" + applicationName);
     }
 
     /**
@@ -111,7 +122,8 @@ final class FaultDatabase implements AutoCloseable {
 
     /** Holds an ACCESS EXCLUSIVE lock on {@code table} for {@code millis}, as a DDL or VACUUM FULL would. */
     void holdExclusiveLock(String table, long millis) throws Exception {
-        try (Connection c = connect(TEST_SESSIONS + "-lock"); Statement s = c.createStatement()) {
+        try (Connection c = connect(TEST_SESSIONS + "-lock");
+                Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
             Thread.sleep(millis);
@@ -133,7 +145,9 @@ final class FaultDatabase implements AutoCloseable {
      */
     String timeline() throws Exception {
         StringBuilder out = new StringBuilder("worker | migration | jobs | from | to\n");
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("""
                 SELECT worker, migration, count(*), min(started_at)::time, max(finished_at)::time FROM (
                     SELECT metrics->>'worker' AS worker, batched_background_migration_id AS migration, started_at, finished_at,
                            row_number() OVER (PARTITION BY batched_background_migration_id ORDER BY id)
@@ -141,8 +155,16 @@ final class FaultDatabase implements AutoCloseable {
                       FROM batched_background_migration_jobs) j
                  GROUP BY worker, migration, stretch ORDER BY min(started_at)""")) {
             while (rs.next()) {
-                out.append(rs.getString(1)).append(" | ").append(rs.getLong(2)).append(" | ").append(rs.getLong(3))
-                        .append(" | ").append(rs.getString(4)).append(" | ").append(rs.getString(5)).append('\n');
+                out.append(rs.getString(1))
+                        .append(" | ")
+                        .append(rs.getLong(2))
+                        .append(" | ")
+                        .append(rs.getLong(3))
+                        .append(" | ")
+                        .append(rs.getString(4))
+                        .append(" | ")
+                        .append(rs.getString(5))
+                        .append('\n');
             }
         }
         return out.toString();

@@ -14,7 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class FaultInjector {
 
     enum Fault implements Weighted {
-        KILL_REPLICA(3), TERMINATE_SESSIONS(4), RESTART_POSTGRES(2), LOCK_TABLE(3), LOCK_BOOKKEEPING(1);
+        KILL_REPLICA(3),
+        TERMINATE_SESSIONS(4),
+        RESTART_POSTGRES(2),
+        LOCK_TABLE(3),
+        LOCK_BOOKKEEPING(1);
 
         private final int weight;
 
@@ -35,6 +39,7 @@ final class FaultInjector {
     private final ChaosLog log;
     /** Killed replicas and when (ms into the run) each is started again. */
     private final Map<Integer, Long> restartAt = new ConcurrentHashMap<>();
+
     private final Set<Integer> starting = ConcurrentHashMap.newKeySet();
 
     FaultInjector(FaultDatabase db, Replicas replicas, List<ChaosTable> tables, SplittableRandom random, ChaosLog log) {
@@ -84,7 +89,9 @@ final class FaultInjector {
             case TERMINATE_SESSIONS -> {
                 boolean busyOnly = random.nextBoolean();
                 long terminated = db.terminateBbmSessions(busyOnly);
-                log.event("fault terminate sessions", terminated + " of bbm's sessions" + (busyOnly ? " (busy ones)" : ""));
+                log.event(
+                        "fault terminate sessions",
+                        terminated + " of bbm's sessions" + (busyOnly ? " (busy ones)" : ""));
             }
             case RESTART_POSTGRES -> {
                 long downMs = 500 + random.nextInt(4500);
@@ -104,7 +111,9 @@ final class FaultInjector {
             }
             case LOCK_BOOKKEEPING -> {
                 long holdMs = 500 + random.nextInt(2500);
-                log.event("fault lock bookkeeping", "ACCESS EXCLUSIVE on batched_background_migration_jobs for " + holdMs + " ms");
+                log.event(
+                        "fault lock bookkeeping",
+                        "ACCESS EXCLUSIVE on batched_background_migration_jobs for " + holdMs + " ms");
                 db.holdExclusiveLock("batched_background_migration_jobs", holdMs);
             }
         }
@@ -144,7 +153,9 @@ final class FaultInjector {
         try {
             replicas.start(index);
             restartAt.remove(index);
-            log.event("replica started", "replica " + index + " (pid " + replicas.get(index).pid() + ")");
+            log.event(
+                    "replica started",
+                    "replica " + index + " (pid " + replicas.get(index).pid() + ")");
         } catch (Exception e) {
             restartAt.put(index, log.now() + 1000);
             log.event("replica start failed", "replica " + index + ": " + e.getMessage());

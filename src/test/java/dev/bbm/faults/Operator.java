@@ -20,7 +20,12 @@ final class Operator {
     static final String MIGRATIONS = "/api/v4/admin/batched_background_migrations";
 
     enum Action implements Weighted {
-        PAUSE(25), RESUME(25), RETRY(12), FINALIZE(8), MARK_FINISHED(2), READ(15);
+        PAUSE(25),
+        RESUME(25),
+        RETRY(12),
+        FINALIZE(8),
+        MARK_FINISHED(2),
+        READ(15);
 
         private final int weight;
 
@@ -43,6 +48,7 @@ final class Operator {
     private final FaultDatabase db;
     /** In the order they are queued. */
     private final List<ChaosTable> tables;
+
     private final SplittableRandom random;
     private final ChaosLog log;
     private final List<String> problems = new ArrayList<>();
@@ -85,9 +91,12 @@ final class Operator {
                     }
                     continue;
                 }
-                List<ChaosTable> queued = tables.stream().filter(t -> t.migrationId() != null).toList();
+                List<ChaosTable> queued =
+                        tables.stream().filter(t -> t.migrationId() != null).toList();
                 if (!queued.isEmpty()) {
-                    act(Weighted.choose(Action.values(), random), queued.get(random.nextInt(queued.size())).migrationId());
+                    act(
+                            Weighted.choose(Action.values(), random),
+                            queued.get(random.nextInt(queued.size())).migrationId());
                 }
             } catch (InterruptedException e) {
                 return;
@@ -123,7 +132,8 @@ final class Operator {
             return true;
         }
         try {
-            List<List<Object>> found = db.rows("SELECT id FROM batched_background_migrations WHERE table_name = '" + table + "'");
+            List<List<Object>> found =
+                    db.rows("SELECT id FROM batched_background_migrations WHERE table_name = '" + table + "'");
             if (!found.isEmpty()) {
                 table.queued(((Number) found.get(0).get(0)).longValue());
                 return true;
@@ -143,17 +153,21 @@ final class Operator {
             case RETRY -> send("retry", migration, r -> r.put(path + "/retry", ""));
             case FINALIZE -> {
                 boolean force = random.nextBoolean();
-                send("finalize", migration + (force ? " force" : ""), r -> r.put(path + "/finalize?force=" + force, ""));
+                send(
+                        "finalize",
+                        migration + (force ? " force" : ""),
+                        r -> r.put(path + "/finalize?force=" + force, ""));
             }
             case MARK_FINISHED -> {
-                HttpResponse<String> response = send("mark_finished", migration,
-                        r -> r.put(path + "/mark_finished", "{\"confirm\": true}"));
+                HttpResponse<String> response =
+                        send("mark_finished", migration, r -> r.put(path + "/mark_finished", "{\"confirm\": true}"));
                 if (response != null && response.statusCode() == 200) {
                     markedFinished.add(id);
                 }
             }
             case READ -> {
-                String read = List.of(path, path + "/jobs?per_page=100", MIGRATIONS + "?per_page=100").get(random.nextInt(3));
+                String read = List.of(path, path + "/jobs?per_page=100", MIGRATIONS + "?per_page=100")
+                        .get(random.nextInt(3));
                 send("read", read, r -> r.get(read));
             }
         }
@@ -187,14 +201,16 @@ final class Operator {
         return send(index, "readiness", "replica " + index, r -> r.get("/q/health/ready"), false);
     }
 
-    private HttpResponse<String> send(int index, String action, String detail, Request request, boolean serverErrorIsError)
+    private HttpResponse<String> send(
+            int index, String action, String detail, Request request, boolean serverErrorIsError)
             throws InterruptedException {
         long sent = log.now();
         try {
             HttpResponse<String> response = request.send(replicas.get(index));
             log.event(action + " " + response.statusCode(), detail + " via replica " + index);
             if (response.statusCode() >= 500 && serverErrorIsError) {
-                log.serverError(sent, action + " " + detail + " via replica " + index, response.statusCode(), response.body());
+                log.serverError(
+                        sent, action + " " + detail + " via replica " + index, response.statusCode(), response.body());
             }
             return response;
         } catch (IOException e) {

@@ -24,7 +24,8 @@ final class Replicas implements AutoCloseable {
 
     Replicas(Path dir, FaultDatabase db, int count, List<String> properties) throws Exception {
         for (int i = 0; i < count; i++) {
-            BbmProcess replica = new BbmProcess(Files.createDirectories(dir.resolve("replica-" + i))).database(db.reactiveUrl());
+            BbmProcess replica =
+                    new BbmProcess(Files.createDirectories(dir.resolve("replica-" + i))).database(db.reactiveUrl());
             properties.forEach(replica::with);
             processes.add(replica);
         }
@@ -32,7 +33,8 @@ final class Replicas implements AutoCloseable {
         ExecutorService starting = Executors.newFixedThreadPool(count);
         try {
             for (Future<BbmProcess> started : starting.invokeAll(processes.stream()
-                    .map(replica -> (Callable<BbmProcess>) replica::start).toList())) {
+                    .map(replica -> (Callable<BbmProcess>) replica::start)
+                    .toList())) {
                 started.get();
             }
         } finally {
@@ -55,11 +57,17 @@ final class Replicas implements AutoCloseable {
     }
 
     List<Integer> up() {
-        return IntStream.range(0, processes.size()).filter(i -> !down.contains(i)).boxed().toList();
+        return IntStream.range(0, processes.size())
+                .filter(i -> !down.contains(i))
+                .boxed()
+                .toList();
     }
 
     List<Integer> down() {
-        return IntStream.range(0, processes.size()).filter(down::contains).boxed().toList();
+        return IntStream.range(0, processes.size())
+                .filter(down::contains)
+                .boxed()
+                .toList();
     }
 
     /** SIGKILL: taken out of the ones requests go to first, so that they fail only when in flight. */

@@ -22,23 +22,36 @@ class ReadinessGateTest extends DatabaseTestCase {
         given().get("/q/health/ready").then().statusCode(200);
         db.createCopyTable("gate_events", 3000, 0);
         long id = admin().body(copy("gate_events", "\"batch_size\": 500, \"interval\": 0, \"pause_ms\": 50"))
-                .post(MIGRATIONS).then().statusCode(201).extract().<Integer>path("id");
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .extract()
+                .<Integer>path("id");
 
-        given().get("/q/health/ready").then().statusCode(503)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(503)
                 .body("checks.find { it.name == 'batched-background-migrations' }.status", equalTo("DOWN"))
                 .body("checks.find { it.name == 'batched-background-migrations' }.data.active", equalTo(1))
-                .body("checks.find { it.name == 'batched-background-migrations' }.data.unfinished_1",
+                .body(
+                        "checks.find { it.name == 'batched-background-migrations' }.data.unfinished_1",
                         containsString(id + " CopyColumnUsingBackgroundMigrationJob on gate_events.id (active)"));
-        given().get("/q/health/group/migrations").then().statusCode(503)
+        given().get("/q/health/group/migrations")
+                .then()
+                .statusCode(503)
                 .body("checks.name", hasItem("batched-background-migrations"))
                 .body("checks.size()", equalTo(1));
         // Unfinished migrations never make the process look dead.
         given().get("/q/health/live").then().statusCode(200).body("checks.name", hasItem("scheduler"));
 
         db.engine(true, 2);
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> given().get("/q/health/group/migrations").statusCode() == 200);
         given().get("/q/health/ready").then().statusCode(200);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> db.status(id).equals("finished"));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> db.status(id).equals("finished"));
     }
 }

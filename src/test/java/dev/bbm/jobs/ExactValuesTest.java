@@ -29,8 +29,9 @@ class ExactValuesTest extends DatabaseTestCase {
     @BeforeEach
     void orders() {
         db.exec("DROP TABLE IF EXISTS exact_orders");
-        db.exec("CREATE TABLE exact_orders (id bigint PRIMARY KEY, state varchar(8), price numeric(5,2), note varchar(5),"
-                + " code char(3))");
+        db.exec(
+                "CREATE TABLE exact_orders (id bigint PRIMARY KEY, state varchar(8), price numeric(5,2), note varchar(5),"
+                        + " code char(3))");
         // 1..300: every third 'archived' at 1.24, every fifth coded 'ab'.
         db.exec("INSERT INTO exact_orders SELECT g, CASE WHEN g % 3 = 0 THEN 'archived' ELSE 'active' END,"
                 + " CASE WHEN g % 3 = 0 THEN 1.24 ELSE 2.50 END, NULL, CASE WHEN g % 5 = 0 THEN 'ab' ELSE 'xyz' END"
@@ -51,13 +52,20 @@ class ExactValuesTest extends DatabaseTestCase {
             BackfillColumnJob | note  | "truncated-value" | trunc
             DeleteRowsJob     | code  | "abcd"            | abc
             """)
-    void aValueItsColumnCannotHoldExactlyIsRefusedNamingItAndChangesNothing(String jobClass, String column, String value,
-                                                                          String coerced) {
-        admin().body(body(jobClass, column, value)).post(MIGRATIONS).then().statusCode(422)
+    void aValueItsColumnCannotHoldExactlyIsRefusedNamingItAndChangesNothing(
+            String jobClass, String column, String value, String coerced) {
+        admin().body(body(jobClass, column, value))
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(422)
                 .contentType("application/problem+json")
                 .body("errors.field", hasItem("job_arguments"))
-                .body("detail", allOf(containsString("'" + column + "'"), containsString(value.replace("\"", "")),
-                        containsString("\"" + coerced + "\"")));
+                .body(
+                        "detail",
+                        allOf(
+                                containsString("'" + column + "'"),
+                                containsString(value.replace("\"", "")),
+                                containsString("\"" + coerced + "\"")));
         assertEquals(0, db.count("SELECT count(*) FROM batched_background_migrations"));
         assertEquals(300, db.count("SELECT count(*) FROM exact_orders"));
         assertEquals(0, db.count("SELECT count(*) FROM exact_orders WHERE note IS NOT NULL"));
@@ -65,7 +73,10 @@ class ExactValuesTest extends DatabaseTestCase {
 
     @Test
     void aValueOfTheWrongTypeIsRefusedNamingTheColumn() {
-        admin().body(body("DeleteRowsJob", "price", "\"cheap\"")).post(MIGRATIONS).then().statusCode(422)
+        admin().body(body("DeleteRowsJob", "price", "\"cheap\""))
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(422)
                 .body("errors.field", hasItem("job_arguments"))
                 .body("detail", allOf(containsString("'price'"), containsString("cheap")));
         assertEquals(0, db.count("SELECT count(*) FROM batched_background_migrations"));
@@ -94,7 +105,12 @@ class ExactValuesTest extends DatabaseTestCase {
     }
 
     private long queue(String body) {
-        return admin().body(body).post(MIGRATIONS).then().statusCode(201).body("status", equalTo("active"))
-                .extract().<Integer>path("id");
+        return admin().body(body)
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .body("status", equalTo("active"))
+                .extract()
+                .<Integer>path("id");
     }
 }

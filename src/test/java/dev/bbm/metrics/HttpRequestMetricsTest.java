@@ -29,10 +29,12 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HttpRequestMetricsTest {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
-    private static final Pattern URI_TAG = Pattern.compile("^http_server_requests_seconds_count\\{[^}]*uri=\"([^\"]*)\"",
-            Pattern.MULTILINE);
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    private static final Pattern URI_TAG =
+            Pattern.compile("^http_server_requests_seconds_count\\{[^}]*uri=\"([^\"]*)\"", Pattern.MULTILINE);
 
     @Test
     void requestsToMadeUpPathsShareOneUriTagAndTheApiStaysMeasured() throws Exception {
@@ -40,25 +42,41 @@ class HttpRequestMetricsTest {
             assertEquals(401, send("GET", "/api/zz/" + i, null, null).statusCode(), "no token");
         }
         for (int i = 0; i < 30; i++) {
-            assertEquals(403, send("PUT", "/api/zz/" + i + "/pause", READ_TOKEN, null).statusCode(), "read token writes");
+            assertEquals(
+                    403,
+                    send("PUT", "/api/zz/" + i + "/pause", READ_TOKEN, null).statusCode(),
+                    "read token writes");
             assertEquals(404, send("GET", "/api/v4/zz/" + i, ADMIN_TOKEN, null).statusCode(), "unknown API path");
-            assertEquals(400, send("GET", MIGRATIONS + "/" + i + ";x=" + i, ADMIN_TOKEN, null).statusCode(), "matrix parameter");
+            assertEquals(
+                    400,
+                    send("GET", MIGRATIONS + "/" + i + ";x=" + i, ADMIN_TOKEN, null)
+                            .statusCode(),
+                    "matrix parameter");
             assertEquals(404, send("GET", "/zz/" + i, null, null).statusCode(), "outside the API");
-            assertEquals(413, send("POST", "/zz/large/" + i, null, "x".repeat(64 * 1024 + 1)).statusCode(), "body too large");
+            assertEquals(
+                    413,
+                    send("POST", "/zz/large/" + i, null, "x".repeat(64 * 1024 + 1))
+                            .statusCode(),
+                    "body too large");
         }
 
         // A route no other test calls, so that its tag can only be made now, after the flood.
         HttpResponse<String> real = send("GET", MIGRATIONS + "/424242/jobs?per_page=3", ADMIN_TOKEN, null);
         assertEquals(404, real.statusCode(), real.body());
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
         Set<String> uris = new TreeSet<>();
         Matcher tag = URI_TAG.matcher(metrics);
         while (tag.find()) {
             uris.add(tag.group(1));
         }
-        assertTrue(uris.contains("/api/v4/admin/batched_background_migrations/{id}/jobs"), "the real call is measured: " + uris);
-        assertFalse(uris.stream().anyMatch(uri -> uri.contains("zz") || uri.contains(";")), "made-up paths as tags: " + uris);
+        assertTrue(
+                uris.contains("/api/v4/admin/batched_background_migrations/{id}/jobs"),
+                "the real call is measured: " + uris);
+        assertFalse(
+                uris.stream().anyMatch(uri -> uri.contains("zz") || uri.contains(";")),
+                "made-up paths as tags: " + uris);
         assertTrue(uris.size() <= 25, uris.size() + " uri tags: " + uris);
         assertTrue(metrics.contains("status=\"401\",uri=\"/UNMATCHED\""), "refused requests share the UNMATCHED tag");
     }
@@ -66,7 +84,9 @@ class HttpRequestMetricsTest {
     private static HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + path))
                 .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("PRIVATE-TOKEN", token);
         }

@@ -17,15 +17,27 @@ class MigrationMetricsTest extends DatabaseTestCase {
     @Test
     void aRunningMigrationIsVisibleInPrometheusMetricsUnderGitLabsNames() {
         db.createCopyTable("metrics_events", 3000, 0);
-        long id = admin().body(copy("metrics_events", "\"batch_size\": 1000, \"sub_batch_size\": 250, \"interval\": 0, \"pause_ms\": 0"))
-                .post(MIGRATIONS).then().statusCode(201).extract().<Integer>path("id");
+        long id = admin().body(copy(
+                        "metrics_events",
+                        "\"batch_size\": 1000, \"sub_batch_size\": 250, \"interval\": 0, \"pause_ms\": 0"))
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .extract()
+                .<Integer>path("id");
         db.engine(true, 2);
         db.awaitStatus(id, "finished", Duration.ofSeconds(60));
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                given().get("/q/metrics").then().body(containsString("batched_migrations{status=\"finished\"} 1.0")));
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> given().get("/q/metrics")
+                        .then()
+                        .body(containsString("batched_migrations{status=\"finished\"} 1.0")));
 
-        String labels = "migration_id=\"" + id + "\",migration_identifier=\"CopyColumnUsingBackgroundMigrationJob/metrics_events.id\"";
-        given().get("/q/metrics").then().statusCode(200)
+        String labels = "migration_id=\"" + id
+                + "\",migration_identifier=\"CopyColumnUsingBackgroundMigrationJob/metrics_events.id\"";
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("batched_migration_job_batch_size{" + labels + "} 1000.0"))
                 .body(containsString("batched_migration_job_sub_batch_size{" + labels + "} 250.0"))
                 .body(containsString("batched_migration_job_interval_seconds{" + labels + "} 0.0"))

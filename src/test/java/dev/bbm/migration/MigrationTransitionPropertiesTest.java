@@ -41,8 +41,7 @@ import net.jqwik.api.constraints.Size;
 class MigrationTransitionPropertiesTest {
 
     /** The model, written out independently of the enum: each transition's allowed from statuses and its to. */
-    record Edge(Set<MigrationStatus> from, MigrationStatus to) {
-    }
+    record Edge(Set<MigrationStatus> from, MigrationStatus to) {}
 
     static final Map<MigrationTransition, Edge> TABLE = new EnumMap<>(Map.of(
             MigrationTransition.PAUSE, new Edge(EnumSet.of(ACTIVE), PAUSED),
@@ -55,8 +54,12 @@ class MigrationTransitionPropertiesTest {
             MigrationTransition.FAIL, new Edge(EnumSet.of(ACTIVE, FINALIZING), FAILED)));
 
     /** What operators can do through the API; the others are the engine's. */
-    static final Set<MigrationTransition> OPERATOR = EnumSet.of(MigrationTransition.PAUSE, MigrationTransition.RESUME,
-            MigrationTransition.RETRY, MigrationTransition.FINALIZE, MigrationTransition.MARK_FINISHED,
+    static final Set<MigrationTransition> OPERATOR = EnumSet.of(
+            MigrationTransition.PAUSE,
+            MigrationTransition.RESUME,
+            MigrationTransition.RETRY,
+            MigrationTransition.FINALIZE,
+            MigrationTransition.MARK_FINISHED,
             MigrationTransition.ENSURE_FINISHED);
 
     /** The statuses a migration is born with: queued (active, or finished for an empty table), or paused by SQL. */
@@ -84,7 +87,8 @@ class MigrationTransitionPropertiesTest {
     @Example
     void everyStatusCodeSatisfiesTheDatabaseCheckConstraint() throws IOException {
         Set<Integer> allowed = databaseStatusCodes();
-        Set<Integer> codes = Arrays.stream(MigrationStatus.values()).map(s -> (int) s.code()).collect(Collectors.toSet());
+        Set<Integer> codes =
+                Arrays.stream(MigrationStatus.values()).map(s -> (int) s.code()).collect(Collectors.toSet());
         assertEquals(allowed, codes, "MigrationStatus codes vs. check_status_known");
         for (MigrationStatus s : MigrationStatus.values()) {
             assertEquals(s, MigrationStatus.fromCode(s.code()));
@@ -111,8 +115,8 @@ class MigrationTransitionPropertiesTest {
     // ---- Random walks ----------------------------------------------------------------------------
 
     @Property(tries = 2000)
-    void aRandomSequenceOfTransitionsStaysInsideTheMachine(@ForAll("births") MigrationStatus start,
-                                                           @ForAll @Size(max = 60) List<MigrationTransition> steps) {
+    void aRandomSequenceOfTransitionsStaysInsideTheMachine(
+            @ForAll("births") MigrationStatus start, @ForAll @Size(max = 60) List<MigrationTransition> steps) {
         MigrationStatus current = start;
         for (MigrationTransition t : steps) {
             MigrationStatus next = apply(current, t);
@@ -122,16 +126,19 @@ class MigrationTransitionPropertiesTest {
             }
             if (next != current) {
                 // A move is an edge of the table, nothing else.
-                assertTrue(TABLE.get(t).from().contains(current) && TABLE.get(t).to() == next, current + " -" + t + "-> " + next);
+                assertTrue(
+                        TABLE.get(t).from().contains(current) && TABLE.get(t).to() == next,
+                        current + " -" + t + "-> " + next);
             }
             current = next;
         }
     }
 
     @Property(tries = 2000)
-    void aRefusedTransitionLeavesTheStatusUnchanged(@ForAll("births") MigrationStatus start,
-                                                    @ForAll @Size(max = 30) List<MigrationTransition> before,
-                                                    @ForAll MigrationTransition attempt) {
+    void aRefusedTransitionLeavesTheStatusUnchanged(
+            @ForAll("births") MigrationStatus start,
+            @ForAll @Size(max = 30) List<MigrationTransition> before,
+            @ForAll MigrationTransition attempt) {
         MigrationStatus current = walk(start, before);
         if (!TABLE.get(attempt).from().contains(current)) {
             assertEquals(current, apply(current, attempt), attempt + " from " + current);
@@ -141,14 +148,15 @@ class MigrationTransitionPropertiesTest {
     }
 
     @Property(tries = 1000)
-    void fromAnyReachableStatusTheMigrationCanStillFinish(@ForAll("births") MigrationStatus start,
-                                                          @ForAll @Size(max = 60) List<MigrationTransition> steps) {
+    void fromAnyReachableStatusTheMigrationCanStillFinish(
+            @ForAll("births") MigrationStatus start, @ForAll @Size(max = 60) List<MigrationTransition> steps) {
         MigrationStatus reached = walk(start, steps);
         Set<MigrationStatus> ahead = reachable(reached, EnumSet.allOf(MigrationTransition.class));
         assertTrue(ahead.contains(FINISHED) || ahead.contains(FINALIZED), "no way to finish from " + reached);
         // And operators alone can get it there, without waiting for the engine.
         Set<MigrationStatus> byOperators = reachable(reached, OPERATOR);
-        assertTrue(byOperators.contains(FINISHED) || byOperators.contains(FINALIZED),
+        assertTrue(
+                byOperators.contains(FINISHED) || byOperators.contains(FINALIZED),
                 "operators cannot finish from " + reached);
         // Every finished migration can be finalized, and a finalized one stays so.
         assertTrue(ahead.contains(FINALIZED), "no way to finalized from " + reached);
@@ -201,12 +209,16 @@ class MigrationTransitionPropertiesTest {
 
     /** The codes allowed by {@code check_status_known} in bbm's schema. */
     private static Set<Integer> databaseStatusCodes() throws IOException {
-        try (InputStream in = MigrationTransitionPropertiesTest.class
-                .getResourceAsStream("/db/migration/V1__batched_background_migrations.sql")) {
+        try (InputStream in = MigrationTransitionPropertiesTest.class.getResourceAsStream(
+                "/db/migration/V1__batched_background_migrations.sql")) {
             String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            Matcher m = Pattern.compile("check_status_known CHECK \\(status IN \\(([0-9, ]+)\\)\\)").matcher(sql);
+            Matcher m = Pattern.compile("check_status_known CHECK \\(status IN \\(([0-9, ]+)\\)\\)")
+                    .matcher(sql);
             assertTrue(m.find(), "check_status_known not found");
-            return Arrays.stream(m.group(1).split(",")).map(String::trim).map(Integer::valueOf).collect(Collectors.toSet());
+            return Arrays.stream(m.group(1).split(","))
+                    .map(String::trim)
+                    .map(Integer::valueOf)
+                    .collect(Collectors.toSet());
         }
     }
 }

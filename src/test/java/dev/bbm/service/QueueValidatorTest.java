@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The checks of a queue request that need no database. */
 class QueueValidatorTest {
 
-    private static final JobRegistry REGISTRY = new JobRegistry(List.of(new CopyColumnUsingBackgroundMigrationJob(),
-            new BackfillColumnJob(), new DeleteRowsJob()));
+    private static final JobRegistry REGISTRY = new JobRegistry(
+            List.of(new CopyColumnUsingBackgroundMigrationJob(), new BackfillColumnJob(), new DeleteRowsJob()));
     private static final JsonNode ARGUMENTS = arguments("[[\"a\"], [\"b\"]]");
 
     private static JsonNode arguments(String json) {
@@ -28,10 +28,30 @@ class QueueValidatorTest {
         }
     }
 
-    private static QueueCommand command(String jobClass, String table, String column, JsonNode arguments, Integer batchSize,
-                                        Integer subBatchSize, Integer interval, Integer pauseMs, Integer priority) {
-        return new QueueCommand(jobClass, table, column, arguments, batchSize, subBatchSize, interval, pauseMs, null, null,
-                null, priority, null);
+    private static QueueCommand command(
+            String jobClass,
+            String table,
+            String column,
+            JsonNode arguments,
+            Integer batchSize,
+            Integer subBatchSize,
+            Integer interval,
+            Integer pauseMs,
+            Integer priority) {
+        return new QueueCommand(
+                jobClass,
+                table,
+                column,
+                arguments,
+                batchSize,
+                subBatchSize,
+                interval,
+                pauseMs,
+                null,
+                null,
+                null,
+                priority,
+                null);
     }
 
     private static List<String> fields(List<FieldError> errors) {
@@ -40,21 +60,36 @@ class QueueValidatorTest {
 
     @Test
     void aCompleteRequestPasses() {
-        assertEquals(List.of(), QueueValidator.check(command("CopyColumnUsingBackgroundMigrationJob", "app.events", "id",
-                ARGUMENTS, 1000, 100, 0, 0, 0), REGISTRY));
+        assertEquals(
+                List.of(),
+                QueueValidator.check(
+                        command(
+                                "CopyColumnUsingBackgroundMigrationJob",
+                                "app.events",
+                                "id",
+                                ARGUMENTS,
+                                1000,
+                                100,
+                                0,
+                                0,
+                                0),
+                        REGISTRY));
     }
 
     @Test
     void everyMissingNameIsReportedAtOnce() {
-        assertEquals(List.of("job_class_name", "table_name", "column_name"),
-                fields(QueueValidator.check(command(null, " ", null, ARGUMENTS, null, null, null, null, null), REGISTRY)));
+        assertEquals(
+                List.of("job_class_name", "table_name", "column_name"),
+                fields(QueueValidator.check(
+                        command(null, " ", null, ARGUMENTS, null, null, null, null, null), REGISTRY)));
     }
 
     @Test
     void anUnknownJobClassListsTheKnownOnes() {
-        List<FieldError> errors = QueueValidator.check(command("DropEverythingJob", "events", "id", ARGUMENTS, null, null,
-                null, null, null), REGISTRY);
-        assertEquals("is not a known job class; known: BackfillColumnJob, CopyColumnUsingBackgroundMigrationJob, DeleteRowsJob",
+        List<FieldError> errors = QueueValidator.check(
+                command("DropEverythingJob", "events", "id", ARGUMENTS, null, null, null, null, null), REGISTRY);
+        assertEquals(
+                "is not a known job class; known: BackfillColumnJob, CopyColumnUsingBackgroundMigrationJob, DeleteRowsJob",
                 errors.get(0).message());
     }
 
@@ -65,8 +100,20 @@ class QueueValidatorTest {
             "Events"                  | table_name
             """)
     void aTableNameThatIsNotAPlainIdentifierIsRefused(String table, String field) {
-        assertEquals(List.of(field), fields(QueueValidator.check(command("CopyColumnUsingBackgroundMigrationJob", table, "id",
-                ARGUMENTS, null, null, null, null, null), REGISTRY)));
+        assertEquals(
+                List.of(field),
+                fields(QueueValidator.check(
+                        command(
+                                "CopyColumnUsingBackgroundMigrationJob",
+                                table,
+                                "id",
+                                ARGUMENTS,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null),
+                        REGISTRY)));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -79,19 +126,49 @@ class QueueValidatorTest {
             priority       | 32768
             """)
     void aNumberOutsideItsRangeIsRefusedNamingIt(String field, int value) {
-        QueueCommand command = command("CopyColumnUsingBackgroundMigrationJob", "events", "id", ARGUMENTS,
-                field.equals("batch_size") ? value : null, field.equals("sub_batch_size") ? value : null,
-                field.equals("interval") ? value : null, field.equals("pause_ms") ? value : null,
+        QueueCommand command = command(
+                "CopyColumnUsingBackgroundMigrationJob",
+                "events",
+                "id",
+                ARGUMENTS,
+                field.equals("batch_size") ? value : null,
+                field.equals("sub_batch_size") ? value : null,
+                field.equals("interval") ? value : null,
+                field.equals("pause_ms") ? value : null,
                 field.equals("priority") ? value : null);
         assertEquals(List.of(field), fields(QueueValidator.check(command, REGISTRY)));
     }
 
     @Test
     void argumentsMustBeAnArrayWithoutNul() {
-        assertEquals(List.of("job_arguments"), fields(QueueValidator.check(command("CopyColumnUsingBackgroundMigrationJob",
-                "events", "id", arguments("{\"a\": 1}"), null, null, null, null, null), REGISTRY)));
-        assertEquals(List.of("job_arguments"), fields(QueueValidator.check(command("CopyColumnUsingBackgroundMigrationJob",
-                "events", "id", arguments("[[\"a\\u0000\"], [\"b\"]]"), null, null, null, null, null), REGISTRY)));
+        assertEquals(
+                List.of("job_arguments"),
+                fields(QueueValidator.check(
+                        command(
+                                "CopyColumnUsingBackgroundMigrationJob",
+                                "events",
+                                "id",
+                                arguments("{\"a\": 1}"),
+                                null,
+                                null,
+                                null,
+                                null,
+                                null),
+                        REGISTRY)));
+        assertEquals(
+                List.of("job_arguments"),
+                fields(QueueValidator.check(
+                        command(
+                                "CopyColumnUsingBackgroundMigrationJob",
+                                "events",
+                                "id",
+                                arguments("[[\"a\\u0000\"], [\"b\"]]"),
+                                null,
+                                null,
+                                null,
+                                null,
+                                null),
+                        REGISTRY)));
     }
 
     @Test

@@ -12,8 +12,7 @@ public final class Api {
     public static final String READ_TOKEN = "read-secret";
     public static final String MIGRATIONS = "/api/v4/admin/batched_background_migrations";
 
-    private Api() {
-    }
+    private Api() {}
 
     public static RequestSpecification admin() {
         return given().header("PRIVATE-TOKEN", ADMIN_TOKEN).contentType(ContentType.JSON);
@@ -26,6 +25,7 @@ public final class Api {
     /** A copy-column migration body for {@code table}: a → b along id. */
     public static String copy(String table, String extra) {
         return "{\"job_class_name\":\"CopyColumnUsingBackgroundMigrationJob\",\"table_name\":\"" + table
-                + "\",\"column_name\":\"id\",\"job_arguments\":[[\"a\"],[\"b\"]]" + (extra.isEmpty() ? "" : "," + extra) + "}";
+                + "\",\"column_name\":\"id\",\"job_arguments\":[[\"a\"],[\"b\"]]" + (extra.isEmpty() ? "" : "," + extra)
+                + "}";
     }
 }

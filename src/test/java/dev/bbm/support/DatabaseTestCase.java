@@ -13,6 +13,7 @@ public abstract class DatabaseTestCase {
 
     @Inject
     protected Pool pool;
+
     protected Db db;
 
     @BeforeEach

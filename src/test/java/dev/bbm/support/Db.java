@@ -23,7 +23,11 @@ public final class Db {
 
     public List<Row> rows(String sql, Object... params) {
         List<Row> result = new ArrayList<>();
-        pool.preparedQuery(sql).execute(Tuple.from(params)).await().atMost(TIMEOUT).forEach(result::add);
+        pool.preparedQuery(sql)
+                .execute(Tuple.from(params))
+                .await()
+                .atMost(TIMEOUT)
+                .forEach(result::add);
         return result;
     }
 
@@ -48,12 +52,15 @@ public final class Db {
 
     public String status(long migrationId) {
         return dev.bbm.migration.MigrationStatus.fromCode(
-                (int) count("SELECT status FROM batched_background_migrations WHERE id = $1", migrationId)).apiName();
+                        (int) count("SELECT status FROM batched_background_migrations WHERE id = $1", migrationId))
+                .apiName();
     }
 
     /** Waits until the migration reaches {@code status}. */
     public void awaitStatus(long migrationId, String status, Duration atMost) {
-        org.awaitility.Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(100))
+        org.awaitility.Awaitility.await()
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> status(migrationId).equals(status));
     }
 

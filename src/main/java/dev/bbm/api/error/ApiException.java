@@ -1,8 +1,8 @@
 package dev.bbm.api.error;
 
 import dev.bbm.problem.Problem;
-import dev.bbm.service.ServiceException;
 import dev.bbm.service.FieldError;
+import dev.bbm.service.ServiceException;
 import java.util.List;
 
 /**
@@ -55,8 +55,13 @@ public class ApiException extends RuntimeException {
     public static ApiException validation(List<FieldError> errors) {
         String detail = errors.size() == 1
                 ? errors.get(0).field() + ": " + errors.get(0).message()
-                : errors.size() + " fields are invalid: " + String.join("; ",
-                        errors.stream().map(e -> e.field() + ": " + e.message()).toList());
-        return new ApiException(new Problem("https://bbm.dev/problems/validation", "Invalid request", 422, detail, errors));
+                : errors.size() + " fields are invalid: "
+                        + String.join(
+                                "; ",
+                                errors.stream()
+                                        .map(e -> e.field() + ": " + e.message())
+                                        .toList());
+        return new ApiException(
+                new Problem("https://bbm.dev/problems/validation", "Invalid request", 422, detail, errors));
     }
 }

@@ -1,7 +1,7 @@
 package dev.bbm.api.error;
 
-import dev.bbm.problem.Problem;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bbm.problem.Problem;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -32,7 +32,8 @@ public class BodyLimitRoutes {
      */
     private final BodyHandler chunkedBodies;
 
-    public BodyLimitRoutes(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize limit, ObjectMapper json) {
+    public BodyLimitRoutes(
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize limit, ObjectMapper json) {
         this.limit = limit.asLongValue();
         this.json = json;
         this.chunkedBodies = BodyHandler.create(false).setBodyLimit(this.limit);
@@ -53,7 +54,9 @@ public class BodyLimitRoutes {
         });
         // A chunked body that grew past the limit failed the route with 413.
         router.route().order(ORDER).failureHandler(ctx -> {
-            if (ctx.statusCode() == 413 && !ctx.response().ended() && !ctx.response().headWritten()) {
+            if (ctx.statusCode() == 413
+                    && !ctx.response().ended()
+                    && !ctx.response().headWritten()) {
                 tooLarge(ctx);
             } else {
                 ctx.next();
@@ -62,11 +65,17 @@ public class BodyLimitRoutes {
     }
 
     private void tooLarge(RoutingContext ctx) {
-        Problem problem = Problem.of("payload-too-large", "Payload Too Large", 413,
+        Problem problem = Problem.of(
+                "payload-too-large",
+                "Payload Too Large",
+                413,
                 "The request body is too large: at most " + limit + " bytes are accepted.");
         try {
-            ctx.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                    .putHeader(HttpHeaders.CONNECTION, "close").end(json.writeValueAsString(problem));
+            ctx.response()
+                    .setStatusCode(413)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                    .putHeader(HttpHeaders.CONNECTION, "close")
+                    .end(json.writeValueAsString(problem));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             ctx.response().setStatusCode(413).end();
         }

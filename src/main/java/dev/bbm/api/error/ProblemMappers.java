@@ -1,21 +1,21 @@
 package dev.bbm.api.error;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Collection;
-import jakarta.ws.rs.Priorities;
-import dev.bbm.problem.Problem;
-import dev.bbm.service.ServiceException;
-import dev.bbm.service.FieldError;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.bbm.db.DatabaseOutage;
+import dev.bbm.problem.Problem;
+import dev.bbm.service.FieldError;
+import dev.bbm.service.ServiceException;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -58,44 +58,60 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response numberOutOfRange(InputCoercionException e) {
-        return respond(Problem.of("malformed-json", "Malformed JSON", 400,
-                "A number in the request is out of range" + at(e) + "."));
+        return respond(Problem.of(
+                "malformed-json", "Malformed JSON", 400, "A number in the request is out of range" + at(e) + "."));
     }
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
         String field = e instanceof JsonMappingException m ? path(m) : "";
         if (causedBy(e, InputCoercionException.class)) {
-            return field.isEmpty() ? numberOutOfRange(null)
+            return field.isEmpty()
+                    ? numberOutOfRange(null)
                     : invalid(field, "is out of range for this field; see its limits in /q/openapi");
         }
         if (e instanceof StreamConstraintsException) {
-            return respond(Problem.of("malformed-json", "Malformed JSON", 400,
+            return respond(Problem.of(
+                    "malformed-json",
+                    "Malformed JSON",
+                    400,
                     "The request body exceeds a JSON limit (a number too long or arrays nested too deep)."));
         }
         String message = String.valueOf(e.getOriginalMessage());
         if (message.startsWith("Duplicate field '")) {
-            String duplicate = message.substring("Duplicate field '".length(), message.indexOf('\'', "Duplicate field '".length()));
+            String duplicate = message.substring(
+                    "Duplicate field '".length(), message.indexOf('\'', "Duplicate field '".length()));
             return invalid(duplicate, "appears more than once in the request body; send each field once");
         }
         if (e instanceof UnrecognizedPropertyException u) {
-            return invalid(field, "is not a known field; known fields: " + u.getKnownPropertyIds().stream()
-                    .map(Object::toString).sorted().collect(Collectors.joining(", ")));
+            return invalid(
+                    field,
+                    "is not a known field; known fields: "
+                            + u.getKnownPropertyIds().stream()
+                                    .map(Object::toString)
+                                    .sorted()
+                                    .collect(Collectors.joining(", ")));
         }
         if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
             if (!field.isEmpty()) {
                 return invalid(field, "has the wrong type: expected " + expected((MismatchedInputException) e));
             }
-            return respond(Problem.of("malformed-json", "Malformed JSON", 400,
+            return respond(Problem.of(
+                    "malformed-json",
+                    "Malformed JSON",
+                    400,
                     "The request body must be a JSON object, as described in /q/openapi."));
         }
-        return respond(Problem.of("malformed-json", "Malformed JSON", 400, "The request body is not valid JSON" + at(e) + "."));
+        return respond(Problem.of(
+                "malformed-json", "Malformed JSON", 400, "The request body is not valid JSON" + at(e) + "."));
     }
 
     /** Where in the body, when Jackson knows. */
     private static String at(JsonProcessingException e) {
-        return e == null || e.getLocation() == null ? ""
-                : " (at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        return e == null || e.getLocation() == null
+                ? ""
+                : " (at line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ")";
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
@@ -134,27 +150,38 @@ public class ProblemMappers {
         if (DatabaseOutage.isOutage(e)) {
             // Logged once per outage there, not once per request here.
             outage.noticed(e);
-            return respond(Problem.of("database-unreachable", "Service Unavailable", 503,
+            return respond(Problem.of(
+                    "database-unreachable",
+                    "Service Unavailable",
+                    503,
                     "The database is unreachable, so this request cannot be answered now; retry once it is back."));
         }
         LOG.error("Unexpected failure while answering a request", e);
-        return respond(Problem.of("internal-error", "Internal error", 500,
+        return respond(Problem.of(
+                "internal-error",
+                "Internal error",
+                500,
                 "The server failed to answer this request; its log has the details."));
     }
 
     private static Response invalid(String field, String message) {
-        return respond(ApiException.validation(List.of(new FieldError(field, message))).problem()
+        return respond(ApiException.validation(List.of(new FieldError(field, message)))
+                .problem()
                 .withStatus(400));
     }
 
     static Response respond(Problem problem) {
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+        return Response.status(problem.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(problem)
+                .build();
     }
 
     private static String path(JsonMappingException e) {
         return e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
     }
 
     private static String expected(MismatchedInputException e) {
@@ -171,8 +198,7 @@ public class ProblemMappers {
         if (target == String.class) {
             return "a string";
         }
-        if (JsonNode.class.isAssignableFrom(target)
-                || Collection.class.isAssignableFrom(target)) {
+        if (JsonNode.class.isAssignableFrom(target) || Collection.class.isAssignableFrom(target)) {
             return "a JSON array";
         }
         return "a JSON object";

@@ -27,8 +27,10 @@ final class AutovacuumIndicator implements HealthIndicator {
                         LIMIT 1""")
                 .execute(Tuple.of(Identifiers.quoteTableName(migration.tableName())))
                 .map(rows -> rows.iterator().hasNext()
-                        ? new HealthSignal.Stop(NAME, "autovacuum is running on " + migration.tableName() + ": "
-                                + rows.iterator().next().getString("query"))
+                        ? new HealthSignal.Stop(
+                                NAME,
+                                "autovacuum is running on " + migration.tableName() + ": "
+                                        + rows.iterator().next().getString("query"))
                         : new HealthSignal.Normal(NAME));
     }
 }

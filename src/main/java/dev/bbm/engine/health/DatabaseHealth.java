@@ -33,11 +33,13 @@ public final class DatabaseHealth {
                 enabled.add(new WalArchiveIndicator(config.walArchive().maxReadyFiles()));
             }
             if (config.replicationLag().enabled()) {
-                enabled.add(new ReplicationLagIndicator(config.replicationLag().maxReplayLag(),
+                enabled.add(new ReplicationLagIndicator(
+                        config.replicationLag().maxReplayLag(),
                         config.replicationLag().maxSlotRetainedBytes()));
             }
             if (config.longTransaction().enabled()) {
-                enabled.add(new LongTransactionIndicator(config.longTransaction().maxAge()));
+                enabled.add(
+                        new LongTransactionIndicator(config.longTransaction().maxAge()));
             }
             if (config.lockWaits().enabled()) {
                 enabled.add(new LockWaitsIndicator(config.lockWaits().maxWaiting()));
@@ -48,15 +50,20 @@ public final class DatabaseHealth {
 
     /** The first Stop, if any indicator says so. */
     public Uni<Optional<HealthSignal.Stop>> evaluate(SqlClient client, BatchedMigration migration) {
-        return Multi.createFrom().iterable(indicators)
-                .onItem().transformToUniAndConcatenate(indicator -> indicator.evaluate(client, migration)
-                        .onFailure().recoverWithItem(e -> {
+        return Multi.createFrom()
+                .iterable(indicators)
+                .onItem()
+                .transformToUniAndConcatenate(indicator -> indicator
+                        .evaluate(client, migration)
+                        .onFailure()
+                        .recoverWithItem(e -> {
                             LOG.warnf("Health indicator %s failed, ignored: %s", indicator.name(), e.getMessage());
                             return new HealthSignal.Unknown(indicator.name(), String.valueOf(e.getMessage()));
                         }))
                 .filter(signal -> signal instanceof HealthSignal.Stop)
                 .map(signal -> (HealthSignal.Stop) signal)
-                .collect().first()
+                .collect()
+                .first()
                 .map(Optional::ofNullable);
     }
 }

@@ -25,12 +25,15 @@ final class LockWaitsIndicator implements HealthIndicator {
     public Uni<HealthSignal> evaluate(SqlClient client, BatchedMigration migration) {
         return client.preparedQuery("SELECT count(*) AS waiting, string_agg(DISTINCT mode, ', ') AS modes FROM pg_locks"
                         + " WHERE NOT granted AND relation = to_regclass($1) AND pid <> pg_backend_pid()")
-                .execute(Tuple.of(Identifiers.quoteTableName(migration.tableName()))).map(rows -> {
+                .execute(Tuple.of(Identifiers.quoteTableName(migration.tableName())))
+                .map(rows -> {
                     var row = rows.iterator().next();
                     long waiting = row.getLong("waiting");
                     return waiting > maxWaiting
-                            ? new HealthSignal.Stop(NAME, waiting + " session(s) wait for " + row.getString("modes")
-                                    + " on " + migration.tableName())
+                            ? new HealthSignal.Stop(
+                                    NAME,
+                                    waiting + " session(s) wait for " + row.getString("modes") + " on "
+                                            + migration.tableName())
                             : new HealthSignal.Normal(NAME);
                 });
     }

@@ -39,8 +39,15 @@ final class LongTransactionIndicator implements HealthIndicator {
             Row row = rows.iterator().next();
             double seconds = row.getDouble("seconds");
             if (seconds > maxAge.toMillis() / 1000.0) {
-                return new HealthSignal.Stop(NAME, String.format("transaction of pid %d has been open %.0f s (%s, xmin age %s),"
-                        + " more than %s", row.getInteger("pid"), seconds, row.getString("state"), row.getValue("xmin_age"), maxAge));
+                return new HealthSignal.Stop(
+                        NAME,
+                        String.format(
+                                "transaction of pid %d has been open %.0f s (%s, xmin age %s)," + " more than %s",
+                                row.getInteger("pid"),
+                                seconds,
+                                row.getString("state"),
+                                row.getValue("xmin_age"),
+                                maxAge));
             }
             return new HealthSignal.Normal(NAME);
         });

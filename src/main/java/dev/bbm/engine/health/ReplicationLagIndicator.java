@@ -42,12 +42,15 @@ final class ReplicationLagIndicator implements HealthIndicator {
             }
             Double lag = row.getDouble("lag_seconds");
             if (lag != null && lag > maxReplayLag.toMillis() / 1000.0) {
-                return new HealthSignal.Stop(NAME, String.format("a standby replays %.1f s behind (more than %s)", lag, maxReplayLag));
+                return new HealthSignal.Stop(
+                        NAME, String.format("a standby replays %.1f s behind (more than %s)", lag, maxReplayLag));
             }
             Long retained = row.getLong("retained");
             if (retained != null && retained > maxSlotRetainedBytes) {
-                return new HealthSignal.Stop(NAME, "replication slot " + row.getString("slot") + " holds back " + retained
-                        + " bytes of WAL (more than " + maxSlotRetainedBytes + ")");
+                return new HealthSignal.Stop(
+                        NAME,
+                        "replication slot " + row.getString("slot") + " holds back " + retained
+                                + " bytes of WAL (more than " + maxSlotRetainedBytes + ")");
             }
             return new HealthSignal.Normal(NAME);
         });

@@ -33,23 +33,28 @@ class ProblemMappersTest {
         assertEquals(Problem.MEDIA_TYPE, response.getMediaType().toString());
         Problem problem = (Problem) response.getEntity();
         assertEquals(response.getStatus(), problem.status());
-        assertFalse(problem.detail().contains("Exception") || problem.detail().contains("dev.bbm")
-                || problem.detail().contains("com.fasterxml"), problem.detail());
+        assertFalse(
+                problem.detail().contains("Exception")
+                        || problem.detail().contains("dev.bbm")
+                        || problem.detail().contains("com.fasterxml"),
+                problem.detail());
         return problem;
     }
 
     private Problem parse(String body) {
-        JsonProcessingException e = assertThrows(JsonProcessingException.class,
-                () -> json.readValue(body, QueueMigrationRequest.class));
+        JsonProcessingException e =
+                assertThrows(JsonProcessingException.class, () -> json.readValue(body, QueueMigrationRequest.class));
         return problem(mappers.json(e));
     }
 
     @Test
     void aServiceRefusalKeepsItsWordingAndGetsItsStatus() {
-        Problem notFound = problem(mappers.service(new ServiceException.NotFound("There is no batched background migration with id 9.")));
+        Problem notFound = problem(
+                mappers.service(new ServiceException.NotFound("There is no batched background migration with id 9.")));
         assertEquals(404, notFound.status());
         assertEquals("There is no batched background migration with id 9.", notFound.detail());
-        Problem refused = problem(mappers.service(new ServiceException.Refused("You can pause only active batched background migrations.")));
+        Problem refused = problem(mappers.service(
+                new ServiceException.Refused("You can pause only active batched background migrations.")));
         assertEquals(422, refused.status());
         assertEquals("You can pause only active batched background migrations.", refused.detail());
     }
@@ -57,10 +62,14 @@ class ProblemMappersTest {
     @Test
     void invalidInputNamesEveryField() {
         Problem problem = problem(mappers.service(new ServiceException.InvalidInput(List.of(
-                new FieldError("batch_size", "must be at least 1"), new FieldError("interval", "must be between 0 and 32767")))));
+                new FieldError("batch_size", "must be at least 1"),
+                new FieldError("interval", "must be between 0 and 32767")))));
         assertEquals(422, problem.status());
-        assertEquals(List.of("batch_size", "interval"), problem.errors().stream().map(FieldError::field).toList());
-        assertTrue(problem.detail().startsWith("2 fields are invalid: batch_size: must be at least 1"), problem.detail());
+        assertEquals(
+                List.of("batch_size", "interval"),
+                problem.errors().stream().map(FieldError::field).toList());
+        assertTrue(
+                problem.detail().startsWith("2 fields are invalid: batch_size: must be at least 1"), problem.detail());
     }
 
     @Test

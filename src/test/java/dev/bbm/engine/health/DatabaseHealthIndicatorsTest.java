@@ -24,12 +24,24 @@ class DatabaseHealthIndicatorsTest extends DatabaseTestCase {
     private long queue(String table) {
         db.createCopyTable(table, 2000, 0);
         return admin().body(copy(table, "\"batch_size\": 500, \"interval\": 0, \"pause_ms\": 0"))
-                .post(MIGRATIONS).then().statusCode(201).extract().<Integer>path("id");
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .extract()
+                .<Integer>path("id");
     }
 
     private void awaitHeldBy(long id, String indicator) {
-        await().atMost(LONG).until(() -> indicator.equals(db.rows("SELECT on_hold_indicator FROM batched_background_migrations"
-                + " WHERE id = $1 AND on_hold_until > now()", id).stream().findFirst().map(r -> r.getString(0)).orElse(null)));
+        await().atMost(LONG)
+                .until(() -> indicator.equals(db
+                        .rows(
+                                "SELECT on_hold_indicator FROM batched_background_migrations"
+                                        + " WHERE id = $1 AND on_hold_until > now()",
+                                id)
+                        .stream()
+                        .findFirst()
+                        .map(r -> r.getString(0))
+                        .orElse(null)));
         admin().get(MIGRATIONS + "/" + id).then().body("on_hold_reason", startsWith(indicator + ": "));
     }
 
@@ -69,17 +81,24 @@ class DatabaseHealthIndicatorsTest extends DatabaseTestCase {
             run(reader, "BEGIN");
             run(reader, "SELECT count(*) FROM health_locks");
             // A DDL queues behind the reader: the situation where a batch must not add to the queue.
-            ddl.query("ALTER TABLE health_locks ADD COLUMN extra integer").execute().subscribe().with(ok -> { }, e -> { });
-            await().atMost(LONG).until(() -> db.count("SELECT count(*) FROM pg_locks WHERE NOT granted"
-                    + " AND relation = 'health_locks'::regclass") == 1);
+            ddl.query("ALTER TABLE health_locks ADD COLUMN extra integer")
+                    .execute()
+                    .subscribe()
+                    .with(ok -> {}, e -> {});
+            await().atMost(LONG)
+                    .until(() -> db.count("SELECT count(*) FROM pg_locks WHERE NOT granted"
+                                    + " AND relation = 'health_locks'::regclass")
+                            == 1);
             db.engine(true, 2);
             awaitHeldBy(id, LockWaitsIndicator.NAME);
         } finally {
             run(reader, "COMMIT");
             reader.close().await().atMost(LONG);
         }
-        await().atMost(LONG).until(() -> db.count("SELECT count(*) FROM information_schema.columns"
-                + " WHERE table_name = 'health_locks' AND column_name = 'extra'") == 1);
+        await().atMost(LONG)
+                .until(() -> db.count("SELECT count(*) FROM information_schema.columns"
+                                + " WHERE table_name = 'health_locks' AND column_name = 'extra'")
+                        == 1);
         ddl.close().await().atMost(LONG);
         db.awaitStatus(id, "finished", LONG);
         assertEquals(0, db.wrongCopies("health_locks", 2000));
@@ -93,15 +112,24 @@ class DatabaseHealthIndicatorsTest extends DatabaseTestCase {
         db.exec("CREATE TABLE \"HealthEvents\" (id bigint PRIMARY KEY, a integer, b bigint)");
         db.exec("INSERT INTO \"HealthEvents\" (id, a) SELECT g, g FROM generate_series(1, 2000) g");
         long id = admin().body(copy("HealthEvents", "\"batch_size\": 500, \"interval\": 0, \"pause_ms\": 0"))
-                .post(MIGRATIONS).then().statusCode(201).extract().<Integer>path("id");
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .extract()
+                .<Integer>path("id");
         SqlConnection reader = connection();
         SqlConnection ddl = connection();
         try {
             run(reader, "BEGIN");
             run(reader, "SELECT count(*) FROM \"HealthEvents\"");
-            ddl.query("ALTER TABLE \"HealthEvents\" ADD COLUMN extra integer").execute().subscribe().with(ok -> { }, e -> { });
-            await().atMost(LONG).until(() -> db.count("SELECT count(*) FROM pg_locks WHERE NOT granted"
-                    + " AND relation = '\"HealthEvents\"'::regclass") == 1);
+            ddl.query("ALTER TABLE \"HealthEvents\" ADD COLUMN extra integer")
+                    .execute()
+                    .subscribe()
+                    .with(ok -> {}, e -> {});
+            await().atMost(LONG)
+                    .until(() -> db.count("SELECT count(*) FROM pg_locks WHERE NOT granted"
+                                    + " AND relation = '\"HealthEvents\"'::regclass")
+                            == 1);
             db.engine(true, 2);
             awaitHeldBy(id, LockWaitsIndicator.NAME);
         } finally {
@@ -118,7 +146,8 @@ class DatabaseHealthIndicatorsTest extends DatabaseTestCase {
         db.exec("SELECT pg_create_physical_replication_slot('bbm_test_standby', true)");
         try {
             // More than the profile's 1 MiB of WAL the standby has not consumed.
-            db.exec("CREATE TABLE IF NOT EXISTS health_wal_filler AS SELECT g, md5(g::text) AS pad FROM generate_series(1, 40000) g");
+            db.exec(
+                    "CREATE TABLE IF NOT EXISTS health_wal_filler AS SELECT g, md5(g::text) AS pad FROM generate_series(1, 40000) g");
             long id = queue("health_replication");
             db.engine(true, 2);
             awaitHeldBy(id, ReplicationLagIndicator.NAME);
@@ -126,7 +155,8 @@ class DatabaseHealthIndicatorsTest extends DatabaseTestCase {
             db.exec("SELECT pg_drop_replication_slot('bbm_test_standby')");
             db.awaitStatus(id, "finished", LONG);
         } finally {
-            db.exec("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'bbm_test_standby'");
+            db.exec(
+                    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'bbm_test_standby'");
             db.exec("DROP TABLE IF EXISTS health_wal_filler");
         }
     }
@@ -138,13 +168,21 @@ class DatabaseHealthIndicatorsTest extends DatabaseTestCase {
         try {
             db.createCopyTable("health_vacuum", 20000, 0);
             // An autovacuum that starts at once and crawls: every page costs it a 100 ms nap.
-            db.exec("ALTER TABLE health_vacuum SET (autovacuum_vacuum_threshold = 0, autovacuum_vacuum_scale_factor = 0,"
-                    + " autovacuum_vacuum_cost_delay = 100, autovacuum_vacuum_cost_limit = 1)");
+            db.exec(
+                    "ALTER TABLE health_vacuum SET (autovacuum_vacuum_threshold = 0, autovacuum_vacuum_scale_factor = 0,"
+                            + " autovacuum_vacuum_cost_delay = 100, autovacuum_vacuum_cost_limit = 1)");
             db.exec("UPDATE health_vacuum SET label = 'x'");
-            await().atMost(LONG).until(() -> db.count("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
-                    + " AND query LIKE '%health_vacuum%'") > 0);
+            await().atMost(LONG)
+                    .until(() ->
+                            db.count("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
+                                            + " AND query LIKE '%health_vacuum%'")
+                                    > 0);
             long id = admin().body(copy("health_vacuum", "\"batch_size\": 5000, \"interval\": 0, \"pause_ms\": 0"))
-                    .post(MIGRATIONS).then().statusCode(201).extract().<Integer>path("id");
+                    .post(MIGRATIONS)
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .<Integer>path("id");
             db.engine(true, 2);
             awaitHeldBy(id, AutovacuumIndicator.NAME);
             db.exec("ALTER TABLE health_vacuum SET (autovacuum_enabled = false)");
