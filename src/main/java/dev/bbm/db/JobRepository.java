@@ -41,16 +41,42 @@ public class JobRepository {
             id, batched_background_migration_id, min_value, max_value, batch_size, sub_batch_size, pause_ms,
             status, attempts, processed_until, created_at, updated_at, started_at, finished_at
             """;
+    // The queries bench/sql/job_queries.sql times (BenchQueriesTest fails when it drifts from them).
+
+    static final String FURTHEST = "SELECT " + COLUMNS + " FROM batched_background_migration_jobs"
+            + " WHERE batched_background_migration_id = $1 ORDER BY max_value DESC LIMIT 1";
+
+    static final String NEXT_RETRIABLE = "SELECT " + COLUMNS + " FROM batched_background_migration_jobs"
+            + " WHERE batched_background_migration_id = $1"
+            + " AND (status IN (%d, %d) OR (status = %d AND attempts < $2))".formatted(PENDING, RUNNING, FAILED)
+            + " ORDER BY status = %d, id LIMIT 1".formatted(FAILED);
+
+    static final String TALLY = """
+                SELECT count(*) FILTER (WHERE j.created_at >= m.started_at) AS since_start,
+                       count(*) FILTER (WHERE j.created_at >= m.started_at AND j.status = %3$d) AS failed_since_start,
+                       count(*) FILTER (WHERE j.status IN (%1$d, %2$d) OR (j.status = %3$d AND j.attempts < $2)) AS unfinished,
+                       count(*) FILTER (WHERE j.status = %3$d AND j.attempts >= $2) AS exhausted
+                FROM batched_background_migrations m
+                JOIN batched_background_migration_jobs j ON j.batched_background_migration_id = m.id
+                WHERE m.id = $1
+                """.formatted(PENDING, RUNNING, FAILED);
+
+    private static final String PAGE_WHERE =
+            " WHERE batched_background_migration_id = $1 AND ($2::int IS NULL OR status = $2)";
+
+    static final String PAGE_COUNT = "SELECT count(*) FROM batched_background_migration_jobs" + PAGE_WHERE;
+
+    static final String PAGE_ROWS = "SELECT " + COLUMNS + ", metrics::text AS metrics_json"
+            + " FROM batched_background_migration_jobs" + PAGE_WHERE
+            // In the order of the (migration, id) index, not the primary key's.
+            + " ORDER BY batched_background_migration_id, id LIMIT $3 OFFSET $4";
 
     /**
      * The job reaching furthest: the next batch starts after its {@code max_value}. (Not the
      * newest job: the second half of a split batch is newer but lies before it.)
      */
     public Uni<Optional<BatchedJob>> furthest(SqlClient client, long migrationId) {
-        return client.preparedQuery("SELECT " + COLUMNS + " FROM batched_background_migration_jobs"
-                        + " WHERE batched_background_migration_id = $1 ORDER BY max_value DESC LIMIT 1")
-                .execute(Tuple.of(migrationId))
-                .map(JobRepository::first);
+        return client.preparedQuery(FURTHEST).execute(Tuple.of(migrationId)).map(JobRepository::first);
     }
 
     /**
@@ -58,11 +84,7 @@ public class JobRepository {
      * caller holds the migration's lock), else a failed one with attempts left.
      */
     public Uni<Optional<BatchedJob>> nextRetriable(SqlClient client, long migrationId, int maxAttempts) {
-        return client.preparedQuery("SELECT " + COLUMNS + " FROM batched_background_migration_jobs"
-                        + " WHERE batched_background_migration_id = $1"
-                        + " AND (status IN (%d, %d) OR (status = %d AND attempts < $2))"
-                                .formatted(PENDING, RUNNING, FAILED)
-                        + " ORDER BY status = %d, id LIMIT 1".formatted(FAILED))
+        return client.preparedQuery(NEXT_RETRIABLE)
                 .execute(Tuple.of(migrationId, maxAttempts))
                 .map(JobRepository::first);
     }
@@ -383,15 +405,7 @@ public class JobRepository {
     public record Tally(long sinceStart, long failedSinceStart, long unfinished, long exhausted) {}
 
     public Uni<Tally> tally(SqlClient client, long migrationId, int maxAttempts) {
-        String sql = """
-                SELECT count(*) FILTER (WHERE j.created_at >= m.started_at) AS since_start,
-                       count(*) FILTER (WHERE j.created_at >= m.started_at AND j.status = %3$d) AS failed_since_start,
-                       count(*) FILTER (WHERE j.status IN (%1$d, %2$d) OR (j.status = %3$d AND j.attempts < $2)) AS unfinished,
-                       count(*) FILTER (WHERE j.status = %3$d AND j.attempts >= $2) AS exhausted
-                FROM batched_background_migrations m
-                JOIN batched_background_migration_jobs j ON j.batched_background_migration_id = m.id
-                WHERE m.id = $1
-                """.formatted(PENDING, RUNNING, FAILED);
+        String sql = TALLY;
         return client.preparedQuery(sql)
                 .execute(Tuple.of(migrationId, maxAttempts))
                 .map(rows -> {
@@ -406,15 +420,11 @@ public class JobRepository {
 
     /** A page of a migration's jobs in id order, optionally of one status, each with its logs. */
     public Uni<JobPage> page(SqlClient client, long migrationId, JobStatus status, int page, int perPage) {
-        String where = " WHERE batched_background_migration_id = $1 AND ($2::int IS NULL OR status = $2)";
         Tuple filter = Tuple.of(migrationId, status == null ? null : (int) status.code());
-        return client.preparedQuery("SELECT count(*) FROM batched_background_migration_jobs" + where)
+        return client.preparedQuery(PAGE_COUNT)
                 .execute(filter)
                 .map(rows -> rows.iterator().next().getLong(0))
-                .flatMap(total -> client.preparedQuery("SELECT " + COLUMNS + ", metrics::text AS metrics_json"
-                                + " FROM batched_background_migration_jobs" + where
-                                // In the order of the (migration, id) index, not the primary key's.
-                                + " ORDER BY batched_background_migration_id, id LIMIT $3 OFFSET $4")
+                .flatMap(total -> client.preparedQuery(PAGE_ROWS)
                         .execute(Tuple.of(migrationId, filter.getValue(1), perPage, (long) (page - 1) * perPage))
                         .flatMap(rows -> {
                             List<BatchedJob> jobs = new ArrayList<>();

@@ -46,7 +46,7 @@ public class MigrationRepository {
             MigrationStatus status,
             boolean optimize) {}
 
-    private static final String SELECT = """
+    static final String SELECT = """
             SELECT m.*, m.job_arguments::text AS job_arguments_text,
                    j.pending, j.running, j.failed, j.succeeded, j.succeeded_tuples, r.recent_seconds
             FROM batched_background_migrations m
@@ -168,8 +168,7 @@ public class MigrationRepository {
                         : Optional.empty());
     }
 
-    private static final String EXECUTABLE =
-            """
+    static final String EXECUTABLE = """
             SELECT m.id, m.table_name, m.status
             FROM batched_background_migrations m
             LEFT JOIN LATERAL (

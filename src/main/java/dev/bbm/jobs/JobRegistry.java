@@ -2,6 +2,7 @@ package dev.bbm.jobs;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ public class JobRegistry {
 
     private final Map<String, BatchedMigrationJob> jobs;
 
+    @Inject
     public JobRegistry(Instance<BatchedMigrationJob> beans) {
         this(beans.stream().toList());
     }
