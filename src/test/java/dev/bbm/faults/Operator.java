@@ -106,9 +106,9 @@ final class Operator {
         }
     }
 
-    /** Queues what the random actions did not get to, trying until it is done. */
-    void queueTheRest() throws InterruptedException, IOException {
-        while (nextToQueue < tables.size()) {
+    /** Queues what the random actions did not get to, trying until it is done or {@code untilMs} into the run. */
+    void queueTheRest(long untilMs) throws InterruptedException, IOException {
+        while (nextToQueue < tables.size() && log.now() < untilMs) {
             if (queue(tables.get(nextToQueue))) {
                 nextToQueue++;
             } else {
