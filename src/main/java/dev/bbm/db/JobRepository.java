@@ -8,6 +8,7 @@ import dev.bbm.migration.JobTransition;
 import dev.bbm.migration.JobTransitionLog;
 import dev.bbm.migration.MigrationStatus;
 import dev.bbm.migration.SubBatchTimings;
+import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -110,13 +111,18 @@ public class JobRepository {
      * {@code last} when the keys run out, so the jobs cover the migration's range exactly (even a
      * batch of no keys, which still covers a row inserted there since).
      *
-     * <p>Only while the migration runs (active or finalizing): the migration's row is read
-     * {@code FOR SHARE}, so an operator's status change (pause, mark finished) and this insert
-     * are ordered, and a job is never created after the migration stopped or inside the range
-     * {@code mark_finished} closed.
+     * <p>Job creation is serialised on the migration's row, and re-checked in the snapshot taken
+     * once that lock is held: a first statement locks the row ({@code FOR NO KEY UPDATE}, which an
+     * operator's status change also takes), then the insert, in a statement of its own, happens
+     * only while the migration runs (active or finalizing) and no job reaches {@code start} yet.
+     * So a pause or {@code mark_finished} that landed meanwhile is never followed by a new job,
+     * and a worker that lost its lease (its lock session cut) cannot create a job over the range
+     * the worker that took over created. Both statements are sent together: the caller runs them
+     * in one transaction ({@code TimeoutTransaction}), which also holds the row lock to its end.
      *
-     * @param table a quoted, qualified table name
-     * @return the job, or empty when the migration no longer runs
+     * @param client a connection in a transaction
+     * @param table  a quoted, qualified table name
+     * @return the job, or empty when the migration no longer runs or its next batch exists already
      */
     public Uni<Optional<StartedJob>> startNext(
             SqlClient client,
@@ -132,7 +138,9 @@ public class JobRepository {
         String sql = "WITH RECURSIVE " + KeysetSql.hops(table, column, "$2", "$3", "$4", "$5")
                 + """
                 , running AS (
-                    SELECT id FROM batched_background_migrations WHERE id = $1 AND status = ANY($8) FOR SHARE
+                    SELECT id FROM batched_background_migrations WHERE id = $1 AND status = ANY($8)
+                      AND NOT EXISTS (SELECT 1 FROM batched_background_migration_jobs
+                                      WHERE batched_background_migration_id = $1 AND max_value >= $2)
                 ), counted AS (
                     SELECT max(total) AS keys, (SELECT hi FROM hops ORDER BY total DESC LIMIT 1) AS highest FROM hops
                 ), job AS (
@@ -148,9 +156,21 @@ public class JobRepository {
                 ), logged AS (%4$s)
                 SELECT job.*, ARRAY(SELECT hi FROM hops WHERE total > 0 ORDER BY total) AS cuts FROM job
                 """.formatted(COLUMNS, RUNNING, PENDING, logTransitions("started"));
-        return client.preparedQuery(sql)
+        Uni<Object> locked = client.preparedQuery(
+                        "SELECT id FROM batched_background_migrations WHERE id = $1 FOR NO KEY UPDATE")
+                .execute(Tuple.of(migrationId))
+                .map(Object.class::cast);
+        Uni<Object> inserted = client.preparedQuery(sql)
                 .execute(Tuple.tuple(List.of(
                         migrationId, start, last, batchSize, subBatchSize, pauseMs, worker, RUNNING_MIGRATIONS)))
+                .map(Object.class::cast);
+        // Sent together, so that they are pipelined in order behind the caller's BEGIN.
+        return Uni.join()
+                .all(locked, inserted)
+                .andCollectFailures()
+                .onFailure(CompositeException.class)
+                .transform(e -> ((CompositeException) e).getCauses().get(0))
+                .map(results -> (RowSet<Row>) results.get(1))
                 .map(rows -> {
                     if (!rows.iterator().hasNext()) {
                         return Optional.empty();

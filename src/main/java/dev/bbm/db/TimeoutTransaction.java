@@ -31,7 +31,8 @@ public final class TimeoutTransaction {
                 .replaceWithVoid();
     }
 
-    /** @param work one statement on the given connection (further statements would not be pipelined) */
+    /** @param work statements on the given connection, all sent when it is subscribed (not chained one after
+     *     another: the {@code COMMIT} follows what was sent then) */
     public static <T> Uni<T> run(
             Pool pool, Duration statementTimeout, Duration lockTimeout, Function<SqlClient, Uni<T>> work) {
         return pool.withConnection(connection -> {
