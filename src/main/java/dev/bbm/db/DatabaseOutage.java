@@ -7,6 +7,7 @@ import io.vertx.sqlclient.DatabaseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -50,7 +51,8 @@ public class DatabaseOutage {
                     || t instanceof NoRouteToHostException
                     || t instanceof UnknownHostException
                     || t instanceof ClosedChannelException
-                    || t instanceof ClosedConnectionException) {
+                    || t instanceof ClosedConnectionException
+                    || t instanceof SocketException) {
                 return true;
             }
             if (t instanceof DatabaseException database
@@ -59,7 +61,10 @@ public class DatabaseOutage {
                 return true;
             }
             String message = t.getMessage();
-            if (message != null && (CONNECTION_GONE.contains(message) || message.startsWith("Connection refused"))) {
+            if (message != null
+                    && (CONNECTION_GONE.contains(message)
+                            || message.startsWith("Connection refused")
+                            || message.startsWith("Connection is not active now"))) {
                 return true;
             }
         }

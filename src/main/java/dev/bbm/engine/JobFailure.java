@@ -1,7 +1,9 @@
 package dev.bbm.engine;
 
+import dev.bbm.db.DatabaseOutage;
 import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -65,7 +67,7 @@ public record JobFailure(Kind kind, String exceptionClass, String message) {
             }
             return new JobFailure(Kind.RETRIABLE, "DatabaseError " + state, message);
         }
-        if (error instanceof VertxException || error instanceof java.io.IOException) {
+        if (error instanceof VertxException || error instanceof IOException || DatabaseOutage.isOutage(error)) {
             return new JobFailure(Kind.RETRIABLE, "ConnectionError", String.valueOf(error.getMessage()));
         }
         return new JobFailure(Kind.RETRIABLE, "InternalError", String.valueOf(error.getMessage()));

@@ -7,6 +7,7 @@ import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,10 @@ class DatabaseOutageTest {
         assertTrue(DatabaseOutage.isOutage(new VertxException("Pool closed")));
         assertTrue(DatabaseOutage.isOutage(new VertxException("Closed")));
         assertTrue(DatabaseOutage.isOutage(new VertxException("Connection was closed")));
+        // A request in flight when its session is cut (found by the chaos run: 500 before).
+        assertTrue(DatabaseOutage.isOutage(new SocketException("Connection reset")));
+        assertTrue(DatabaseOutage.isOutage(
+                new IllegalStateException("Connection is not active now, current status: CLOSED")));
     }
 
     @Test

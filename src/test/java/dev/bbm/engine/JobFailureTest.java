@@ -49,6 +49,14 @@ class JobFailureTest {
     }
 
     @Test
+    void aConnectionThePoolClosedIsAConnectionError() {
+        JobFailure failure =
+                JobFailure.of(new IllegalStateException("Connection is not active now, current status: CLOSED"));
+        assertEquals(Kind.RETRIABLE, failure.kind());
+        assertEquals("ConnectionError", failure.exceptionClass());
+    }
+
+    @Test
     void anyOtherErrorIsRetriedAsAnInternalError() {
         JobFailure failure = JobFailure.of(new IllegalStateException("boom"));
         assertEquals(Kind.RETRIABLE, failure.kind());
