@@ -11,6 +11,7 @@ import dev.bbm.service.MigrationActionService;
 import dev.bbm.service.MigrationService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -239,10 +240,11 @@ public class BatchedMigrationResource {
             summary = "Finalize a migration: run every remaining batch now",
             description = "Ignores the interval and the global switch (and the database-health holds with force=true). "
                     + "Answers 202 at once, or with wait=true once the migration is finished or failed (200), "
-                    + "or still finalizing when the wait times out (202).")
+                    + "or still finalizing when the wait times out (202). A migration finished already is left as it"
+                    + " is (200), as GitLab's finalize does: upgrade scripts run it again.")
     @APIResponse(
             responseCode = "200",
-            description = "Finished (or failed) while waiting",
+            description = "Finished (or failed) while waiting, or finished already",
             content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
     @APIResponse(
             responseCode = "202",
@@ -250,7 +252,6 @@ public class BatchedMigrationResource {
             content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
     @APIResponse(responseCode = "400", description = "The id, wait, force or timeout is malformed")
     @APIResponse(responseCode = "404", description = "No such migration")
-    @APIResponse(responseCode = "422", description = "The migration is finished already")
     public Uni<Response> finalizeMigration(
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @PathParam("id") String id,
             @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("wait")
@@ -271,7 +272,7 @@ public class BatchedMigrationResource {
         long migrationId = parseId(id);
         boolean forced = parseFlag("force", force, uri);
         boolean waiting = parseFlag("wait", wait, uri);
-        return settle(actions.finalize(migrationId, forced), waiting, waitSeconds(timeout));
+        return settle(actions.finalizeUnlessDone(migrationId, forced), waiting, waitSeconds(timeout));
     }
 
     @POST
@@ -318,6 +319,23 @@ public class BatchedMigrationResource {
                                 actions.finalizeUnlessDone(row.migration().id(), forced)),
                 waiting,
                 seconds);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(
+            summary = "Delete a migration with its jobs and their logs",
+            description = "GitLab's delete_batched_background_migration. Refused while a worker runs a batch of it: "
+                    + "pause it first. Logged with the token's name.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "400", description = "The id is malformed")
+    @APIResponse(responseCode = "404", description = "No such migration")
+    @APIResponse(responseCode = "409", description = "A worker is running a batch of it")
+    public Uni<Response> deleteMigration(
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @PathParam("id") String id) {
+        long migrationId = parseId(id);
+        return actions.delete(migrationId, caller.name())
+                .map(ignored -> Response.noContent().build());
     }
 
     @PUT

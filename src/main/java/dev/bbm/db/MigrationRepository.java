@@ -235,6 +235,13 @@ public class MigrationRepository {
                 .map(rows -> rows.rowCount() == 1);
     }
 
+    /** Deletes the migration with its jobs and their transition logs (the foreign keys cascade). */
+    public Uni<Boolean> delete(SqlClient client, long id) {
+        return client.preparedQuery("DELETE FROM batched_background_migrations WHERE id = $1")
+                .execute(Tuple.of(id))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
     /** Holds the migration until {@code now + hold}, recording which indicator asked and why. */
     public Uni<Void> hold(SqlClient client, long id, Duration hold, String indicator, String reason) {
         return client.preparedQuery(

@@ -3,6 +3,7 @@ package dev.bbm.engine;
 import dev.bbm.db.Identifiers;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.Optional;
@@ -76,6 +77,19 @@ public final class MigrationLease {
                                 : releaseAll(connection).replaceWith(Optional.<MigrationLease>empty()))
                         .onFailure()
                         .call(() -> closeQuietly(connection)));
+    }
+
+    /**
+     * Takes the migration's lock for the rest of the caller's transaction, if no worker holds it:
+     * while the transaction lasts, no worker can start on the migration either.
+     *
+     * @return whether no worker holds the migration now
+     */
+    public static Uni<Boolean> holdForTransaction(SqlClient transaction, long migrationId) {
+        return transaction
+                .preparedQuery("SELECT pg_try_advisory_xact_lock($1, $2::int) AS locked")
+                .execute(Tuple.of(MIGRATION_LOCKS, lockKey(migrationId)))
+                .map(rows -> rows.iterator().next().getBoolean("locked"));
     }
 
     /** The second key of a migration's lock, as it appears in {@code pg_locks.objid}. */

@@ -5,6 +5,7 @@ import dev.bbm.db.JobRepository;
 import dev.bbm.db.MigrationRepository;
 import dev.bbm.engine.DatabaseContext;
 import dev.bbm.engine.JobSplitter;
+import dev.bbm.engine.MigrationLease;
 import dev.bbm.migration.BatchedMigration;
 import dev.bbm.migration.MigrationConfiguration;
 import dev.bbm.migration.MigrationRow;
@@ -110,6 +111,30 @@ public class MigrationActionService {
                 .invoke(() -> LOG.warnf(
                         "Migration %d marked finished by %s without running its remaining batches", id, actor))
                 .flatMap(ignored -> queries.get(id));
+    }
+
+    /**
+     * GitLab's {@code delete_batched_background_migration}: the migration, its jobs and their logs
+     * are gone, unless a worker is running a batch of it (pause it first; the batch completes).
+     * Logged with who did it.
+     */
+    public Uni<Void> delete(long id, String actor) {
+        return pool.withTransaction(tx -> MigrationLease.holdForTransaction(tx, id)
+                        .flatMap(free -> {
+                            if (!free) {
+                                throw new ServiceException.Busy("A worker is running a batch of migration " + id
+                                        + "; pause it, then delete it once the batch has ended.");
+                            }
+                            return migrations.delete(tx, id);
+                        }))
+                .invoke(deleted -> {
+                    if (!deleted) {
+                        throw new ServiceException.NotFound(
+                                "There is no batched background migration with id " + id + ".");
+                    }
+                    LOG.warnf("Migration %d deleted with its jobs and logs by %s", id, actor);
+                })
+                .replaceWithVoid();
     }
 
     /** The outcome of {@link #ensureFinished}: the migration, and whether it is finished. */

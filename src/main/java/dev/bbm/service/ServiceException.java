@@ -26,6 +26,13 @@ public abstract sealed class ServiceException extends RuntimeException {
         }
     }
 
+    /** Something is in the way right now (a worker runs the migration's batch); it may succeed later. */
+    public static final class Busy extends ServiceException {
+        public Busy(String message) {
+            super(message);
+        }
+    }
+
     /** The input is well-formed but invalid: each field with what is wrong with it. */
     public static final class InvalidInput extends ServiceException {
         private final transient List<FieldError> errors;

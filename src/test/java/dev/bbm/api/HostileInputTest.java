@@ -923,7 +923,7 @@ class HostileInputTest {
                 .json("{\"execute_batched_migrations_on_schedule\": true}")
                 .token(READ_TOKEN)
                 .expect(403, "admin token"));
-        cases.add(req(g, "read token with a made-up method")
+        cases.add(req(g, "read token deletes a migration")
                 .method("DELETE", MIGRATIONS + "/" + ACTIVE)
                 .token(READ_TOKEN)
                 .expect(403, "admin token"));
@@ -980,9 +980,12 @@ class HostileInputTest {
         cases.add(req(g, "an unknown API version")
                 .get("/api/v5/admin/batched_background_migrations")
                 .expect(404, "/api/v4"));
-        cases.add(req(g, "DELETE a migration")
-                .method("DELETE", MIGRATIONS + "/" + ACTIVE)
-                .expect(405, "method"));
+        cases.add(req(g, "DELETE an unknown migration")
+                .method("DELETE", MIGRATIONS + "/424242")
+                .expect(404, "no batched background migration"));
+        cases.add(req(g, "DELETE with a malformed id")
+                .method("DELETE", MIGRATIONS + "/1%3BDROP")
+                .expect(400, "id"));
         cases.add(req(g, "POST to a migration")
                 .post(MIGRATIONS + "/" + ACTIVE)
                 .json("{}")
@@ -1031,9 +1034,6 @@ class HostileInputTest {
         cases.add(req(g, "retry an active migration")
                 .put(MIGRATIONS + "/" + ACTIVE + "/retry")
                 .expect(422, "retry only failed"));
-        cases.add(req(g, "finalize a finished migration")
-                .put(MIGRATIONS + "/" + FINISHED + "/finalize")
-                .expect(422, "finalize only unfinished"));
         cases.add(req(g, "mark a finished migration finished")
                 .put(MIGRATIONS + "/" + FINISHED + "/mark_finished")
                 .json("{\"confirm\": true}")

@@ -6,6 +6,9 @@ import static dev.bbm.support.Api.reader;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import dev.bbm.support.DatabaseTestCase;
 import io.quarkus.test.junit.QuarkusTest;
@@ -109,6 +112,24 @@ class ListAndShowMigrationsTest extends DatabaseTestCase {
                 .body("detail", equalTo("There is no batched background migration with id 999999."));
         admin().get(MIGRATIONS + "/abc").then().statusCode(400).contentType("application/problem+json");
         admin().get(MIGRATIONS + "/-1").then().statusCode(400);
+    }
+
+    @Test
+    void errorsCarryGitLabsMembersBesideTheProblemOnes() {
+        // A client written for GitLab's API reads "message", and "error" for a malformed parameter.
+        admin().get(MIGRATIONS + "/999999")
+                .then()
+                .statusCode(404)
+                .body("message", equalTo("There is no batched background migration with id 999999."))
+                .body("detail", equalTo("There is no batched background migration with id 999999."))
+                .body("error", nullValue());
+        reader().get(MIGRATIONS + "?per_page=ten")
+                .then()
+                .statusCode(400)
+                .body("error", startsWith("per_page must be"))
+                .body("message", startsWith("per_page: must be"))
+                .body("type", notNullValue())
+                .body("title", notNullValue());
     }
 
     @Test

@@ -32,6 +32,9 @@ public class ApiException extends RuntimeException {
         if (e instanceof ServiceException.InvalidInput invalid) {
             return validation(invalid.errors());
         }
+        if (e instanceof ServiceException.Busy) {
+            return conflict(e.getMessage());
+        }
         return e instanceof ServiceException.NotFound ? notFound(e.getMessage()) : unprocessable(e.getMessage());
     }
 
