@@ -36,12 +36,14 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** GitLab's admin API for batched background migrations: queue, list, show. */
-@Path("/api/v4/admin/batched_background_migrations")
+@Path(BatchedMigrationResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Batched background migrations")
 @SecurityRequirement(name = "PrivateToken")
 @SecurityRequirement(name = "BearerToken")
 public class BatchedMigrationResource {
+
+    static final String PATH = "/api/v4/admin/batched_background_migrations";
 
     static final int DEFAULT_PER_PAGE = 20;
     static final int MAX_PER_PAGE = 100;

@@ -10,6 +10,7 @@ import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.media.Content;
 import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 /**
@@ -54,6 +55,9 @@ public class OpenApiFilter implements OASFilter {
             }
             for (Map.Entry<PathItem.HttpMethod, Operation> entry :
                     item.getOperations().entrySet()) {
+                if (path.startsWith(BatchedMigrationResource.PATH) || path.startsWith(SettingsResource.PATH)) {
+                    entry.getValue().addParameter(databaseParameter());
+                }
                 APIResponses responses = entry.getValue().getResponses();
                 addIfMissing(responses, "401", "No valid token: send PRIVATE-TOKEN or Authorization: Bearer");
                 if (entry.getKey() != PathItem.HttpMethod.GET) {
@@ -68,6 +72,20 @@ public class OpenApiFilter implements OASFilter {
                 });
             }
         });
+    }
+
+    /** GitLab's {@code database} parameter, on every admin and settings operation. */
+    private static Parameter databaseParameter() {
+        return OASFactory.createParameter()
+                .name(DatabaseParameterFilter.PARAMETER)
+                .in(Parameter.In.QUERY)
+                .description("The database, by the name bbm serves it under: main (the configured datasource). "
+                        + "Another name is a 400 with GitLab's error \"database does not have a valid value\".")
+                .schema(OASFactory.createSchema()
+                        .addType(Schema.SchemaType.STRING)
+                        .pattern("^[a-z][a-z0-9_]*$")
+                        .defaultValue("main")
+                        .addExample("main"));
     }
 
     private static void addIfMissing(APIResponses responses, String code, String description) {

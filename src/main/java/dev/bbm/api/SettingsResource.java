@@ -23,12 +23,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * GitLab's application settings for batched background migrations. Stored in the database, so
  * every replica applies a change at its next tick.
  */
-@Path("/api/v4/application/settings")
+@Path(SettingsResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Application settings")
 @SecurityRequirement(name = "PrivateToken")
 @SecurityRequirement(name = "BearerToken")
 public class SettingsResource {
+
+    static final String PATH = "/api/v4/application/settings";
 
     static final int MAX_RUNNING_LIMIT = 100;
 

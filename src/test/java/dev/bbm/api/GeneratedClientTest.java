@@ -30,6 +30,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class GeneratedClientTest extends DatabaseTestCase {
 
+    /** GitLab's database parameter, which every generated method takes. */
+    private static final String MAIN = "main";
+
     @TestHTTPResource("/")
     URI baseUri;
 
@@ -49,33 +52,35 @@ class GeneratedClientTest extends DatabaseTestCase {
     void anOperatorScenarioRunsThroughTheGeneratedClient() throws Exception {
         db.createCopyTable("client_events", 5000, 3);
         List<List<Object>> arguments = List.of(List.of("a"), List.of("b"));
-        BatchedMigration queued = migrations.queueMigration(new QueueMigrationRequest()
-                .jobClassName("CopyColumnUsingBackgroundMigrationJob")
-                .tableName("client_events")
-                .columnName("id")
-                .jobArguments(arguments)
-                .batchSize(1000)
-                .subBatchSize(250)
-                .interval(120)
-                .pauseMs(0));
+        BatchedMigration queued = migrations.queueMigration(
+                new QueueMigrationRequest()
+                        .jobClassName("CopyColumnUsingBackgroundMigrationJob")
+                        .tableName("client_events")
+                        .columnName("id")
+                        .jobArguments(arguments)
+                        .batchSize(1000)
+                        .subBatchSize(250)
+                        .interval(120)
+                        .pauseMs(0),
+                MAIN);
         assertEquals(MigrationStatus.ACTIVE, queued.getStatus());
         assertEquals(List.of(List.of("a"), List.of("b")), queued.getJobArguments());
 
-        List<BatchedMigration> listed = migrations.listMigrations(null, 1, 20, "queued", "client_events");
+        List<BatchedMigration> listed = migrations.listMigrations(null, 1, 20, "queued", "client_events", MAIN);
         assertEquals(
                 List.of(queued.getId()),
                 listed.stream().map(BatchedMigration::getId).toList());
-        assertEquals(5000L, migrations.getMigration(queued.getId()).getMaxValue());
+        assertEquals(5000L, migrations.getMigration(queued.getId(), MAIN).getMaxValue());
 
         assertEquals(
                 MigrationStatus.PAUSED,
-                migrations.pauseMigration(queued.getId()).getStatus());
-        ApiException refused = assertThrows(ApiException.class, () -> migrations.pauseMigration(queued.getId()));
+                migrations.pauseMigration(queued.getId(), MAIN).getStatus());
+        ApiException refused = assertThrows(ApiException.class, () -> migrations.pauseMigration(queued.getId(), MAIN));
         assertEquals(422, refused.getCode());
         assertTrue(refused.getResponseBody().contains("You can pause only active batched background migrations."));
         assertEquals(
                 MigrationStatus.ACTIVE,
-                migrations.resumeMigration(queued.getId()).getStatus());
+                migrations.resumeMigration(queued.getId(), MAIN).getStatus());
 
         MigrationConfiguration configuration = new MigrationConfiguration()
                 .jobClassName("CopyColumnUsingBackgroundMigrationJob")
@@ -83,22 +88,22 @@ class GeneratedClientTest extends DatabaseTestCase {
                 .columnName("id")
                 .jobArguments(arguments);
         ApiException notYet =
-                assertThrows(ApiException.class, () -> migrations.ensureFinished(configuration, false, null));
+                assertThrows(ApiException.class, () -> migrations.ensureFinished(configuration, false, null, MAIN));
         assertEquals(409, notYet.getCode());
 
-        BatchedMigration finalized = migrations.finalizeMigration(queued.getId(), false, 120, true);
+        BatchedMigration finalized = migrations.finalizeMigration(queued.getId(), false, 120, true, MAIN);
         assertEquals(MigrationStatus.FINISHED, finalized.getStatus());
         assertEquals(0, db.wrongCopies("client_events", 5000));
 
         assertEquals(
                 MigrationStatus.FINALIZED,
-                migrations.ensureFinished(configuration, false, null).getStatus());
-        List<BatchedJob> jobs = migrations.listJobs(queued.getId(), 1, 100, "succeeded");
+                migrations.ensureFinished(configuration, false, null, MAIN).getStatus());
+        List<BatchedJob> jobs = migrations.listJobs(queued.getId(), 1, 100, "succeeded", MAIN);
         assertEquals(4, jobs.size());
         assertTrue(jobs.stream()
                 .allMatch(job -> job.getStatus() == JobStatus.SUCCEEDED
                         && !job.getTransitionLogs().isEmpty()));
 
-        assertEquals(2, settings.getSettings().getDatabaseMaxRunningBatchedBackgroundMigrations());
+        assertEquals(2, settings.getSettings(MAIN).getDatabaseMaxRunningBatchedBackgroundMigrations());
     }
 }
