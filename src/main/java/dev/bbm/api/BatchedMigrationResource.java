@@ -370,11 +370,12 @@ public class BatchedMigrationResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(
             summary = "Check that a migration is finished, as an upgrade does",
-            description = "200 when finished (it becomes finalized); 409 with GitLab's message and the command that "
-                    + "finalizes it otherwise. With finalize=true it finalizes first and answers once done.")
+            description =
+                    "200 when finished (it stays finished: GitLab's status <> 3 check then lists nothing); 409 with GitLab's message and the command that "
+                            + "finalizes it otherwise. With finalize=true it finalizes first and answers once done.")
     @APIResponse(
             responseCode = "200",
-            description = "Finished; now finalized",
+            description = "Finished",
             content = @Content(schema = @Schema(implementation = MigrationResponse.class)))
     @APIResponse(responseCode = "400", description = "Malformed request, finalize or timeout")
     @APIResponse(responseCode = "404", description = "No migration with this configuration")

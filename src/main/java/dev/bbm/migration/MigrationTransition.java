@@ -2,7 +2,6 @@ package dev.bbm.migration;
 
 import static dev.bbm.migration.MigrationStatus.ACTIVE;
 import static dev.bbm.migration.MigrationStatus.FAILED;
-import static dev.bbm.migration.MigrationStatus.FINALIZED;
 import static dev.bbm.migration.MigrationStatus.FINALIZING;
 import static dev.bbm.migration.MigrationStatus.FINISHED;
 import static dev.bbm.migration.MigrationStatus.PAUSED;
@@ -30,9 +29,6 @@ public enum MigrationTransition {
             Set.of(ACTIVE, PAUSED, FAILED, FINALIZING),
             FINISHED,
             "You can mark finished only unfinished batched background migrations."),
-    /** An upgrade confirms a finished migration; it is then final. */
-    ENSURE_FINISHED(
-            Set.of(FINISHED, FINALIZED), FINALIZED, "Only a finished batched background migration can be finalized."),
     /** The engine ran the last batch and every batch succeeded. */
     FINISH(Set.of(ACTIVE, FINALIZING), FINISHED, "Only a running batched background migration can finish."),
     /** The engine's stop rules: too many failed batches, or batches out of attempts at the end. */

@@ -141,9 +141,11 @@ public class MigrationActionService {
     public record Ensured(MigrationRow migration, boolean finished) {}
 
     /**
-     * GitLab's {@code ensure_batched_background_migration_is_finished}: a finished migration
-     * becomes finalized; with {@code finalize} an unfinished one is finalized first and this
-     * answers once it is done.
+     * GitLab's {@code ensure_batched_background_migration_is_finished}: whether the migration is
+     * done; with {@code finalize} an unfinished one is finalized first and this answers once it is.
+     * A finished migration stays {@code finished} (status 3): GitLab's documented check before an
+     * upgrade lists every migration whose status is not 3, so bbm never writes {@code finalized}
+     * (6); a row GitLab itself wrote with 6 counts as done.
      */
     public Uni<Ensured> ensureFinished(MigrationConfiguration configuration, boolean finalize, Duration timeout) {
         return queries.resolve(configuration)
@@ -156,13 +158,8 @@ public class MigrationActionService {
                     Uni<MigrationRow> settled = row.migration().status().isDone() || !finalize
                             ? Uni.createFrom().item(row)
                             : finalize(id, false).flatMap(ignored -> awaitSettled(id, timeout));
-                    return settled.flatMap(
-                            current -> current.migration().status().isDone()
-                                    ? migrations
-                                            .transition(pool, id, MigrationTransition.ENSURE_FINISHED)
-                                            .flatMap(ignored -> queries.get(id))
-                                            .map(done -> new Ensured(done, true))
-                                    : Uni.createFrom().item(new Ensured(current, false)));
+                    return settled.map(current ->
+                            new Ensured(current, current.migration().status().isDone()));
                 });
     }
 

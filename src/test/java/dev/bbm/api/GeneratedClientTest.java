@@ -96,7 +96,7 @@ class GeneratedClientTest extends DatabaseTestCase {
         assertEquals(0, db.wrongCopies("client_events", 5000));
 
         assertEquals(
-                MigrationStatus.FINALIZED,
+                MigrationStatus.FINISHED,
                 migrations.ensureFinished(configuration, false, null, MAIN).getStatus());
         List<BatchedJob> jobs = migrations.listJobs(queued.getId(), 1, 100, "succeeded", MAIN);
         assertEquals(4, jobs.size());

@@ -1241,7 +1241,7 @@ class HostileInputTest {
                         configurationOf("BackfillColumnJob", TABLE, "[[\"status\"],[0]]"),
                         200,
                         "status",
-                        "finalized"));
+                        "finished"));
     }
 
     @ParameterizedTest(name = "{0}")
