@@ -191,14 +191,6 @@ public class MigrationRepository {
     }
 
     /**
-     * Moves a running (active or finalizing) migration to {@code to}; a migration an operator
-     * changed meanwhile (paused, say) is left alone.
-     */
-    public Uni<Boolean> complete(SqlClient client, long id, MigrationTransition transition) {
-        return transition(client, id, transition);
-    }
-
-    /**
      * Moves migration {@code id} along {@code transition} if its status allows it: one
      * conditional statement, so two operators acting at once cannot both succeed on a stale view.
      * The timestamps an edge implies move with it (a retry restarts the failed-ratio count at

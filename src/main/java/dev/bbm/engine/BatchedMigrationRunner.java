@@ -233,7 +233,7 @@ public final class BatchedMigrationRunner {
                         migration.identifier(),
                         outcome.failure().get().message());
                 return migrations
-                        .complete(pool, migration.id(), MigrationTransition.FAIL)
+                        .transition(pool, migration.id(), MigrationTransition.FAIL)
                         .replaceWith(Step.STOP);
             }
             if (!outcome.succeeded()
@@ -243,7 +243,7 @@ public final class BatchedMigrationRunner {
                         "Migration %d (%s) failed: %d of its last %d batches failed",
                         migration.id(), migration.identifier(), tally.failedSinceStart(), tally.sinceStart());
                 return migrations
-                        .complete(pool, migration.id(), MigrationTransition.FAIL)
+                        .transition(pool, migration.id(), MigrationTransition.FAIL)
                         .replaceWith(Step.STOP);
             }
             if (last) {
@@ -290,7 +290,7 @@ public final class BatchedMigrationRunner {
             }
             MigrationTransition end = tally.exhausted() > 0 ? MigrationTransition.FAIL : MigrationTransition.FINISH;
             return migrations
-                    .complete(pool, migration.id(), end)
+                    .transition(pool, migration.id(), end)
                     .invoke(changed -> {
                         if (changed) {
                             LOG.infof(
@@ -324,7 +324,7 @@ public final class BatchedMigrationRunner {
                             .flatMap(job -> executor.fail(migration, job, failure, null))
                             .replaceWithVoid();
                 })
-                .flatMap(ignored -> migrations.complete(pool, migration.id(), MigrationTransition.FAIL))
+                .flatMap(ignored -> migrations.transition(pool, migration.id(), MigrationTransition.FAIL))
                 .replaceWith(Step.STOP);
     }
 }

@@ -53,6 +53,36 @@ class DatabaseHealthIndicatorsTest extends DatabaseTestCase {
         connection.query(sql).execute().await().atMost(LONG);
     }
 
+    /**
+     * A reader holds {@code table} in a transaction and a DDL queues behind it — the situation where
+     * a batch must not add to the queue — while {@code whileQueued} runs; then the reader commits.
+     *
+     * @param table the table as SQL (quoted where its case matters)
+     * @return the DDL's connection, whose statement completes once the reader is gone
+     */
+    private SqlConnection whileADdlWaitsBehindAReader(String table, Runnable whileQueued) {
+        SqlConnection reader = connection();
+        SqlConnection ddl = connection();
+        try {
+            run(reader, "BEGIN");
+            run(reader, "SELECT count(*) FROM " + table);
+            ddl.query("ALTER TABLE " + table + " ADD COLUMN extra integer")
+                    .execute()
+                    .subscribe()
+                    .with(ok -> {}, e -> {});
+            await().atMost(LONG)
+                    .until(() -> db.count(
+                                    "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = $1::regclass",
+                                    table)
+                            == 1);
+            whileQueued.run();
+        } finally {
+            run(reader, "COMMIT");
+            reader.close().await().atMost(LONG);
+        }
+        return ddl;
+    }
+
     @Test
     void aLongOpenTransactionHoldsTheMigrationUntilItEnds() {
         long id = queue("health_long_tx");
@@ -75,26 +105,10 @@ class DatabaseHealthIndicatorsTest extends DatabaseTestCase {
     @Test
     void sessionsWaitingForALockOnTheTableHoldTheMigration() {
         long id = queue("health_locks");
-        SqlConnection reader = connection();
-        SqlConnection ddl = connection();
-        try {
-            run(reader, "BEGIN");
-            run(reader, "SELECT count(*) FROM health_locks");
-            // A DDL queues behind the reader: the situation where a batch must not add to the queue.
-            ddl.query("ALTER TABLE health_locks ADD COLUMN extra integer")
-                    .execute()
-                    .subscribe()
-                    .with(ok -> {}, e -> {});
-            await().atMost(LONG)
-                    .until(() -> db.count("SELECT count(*) FROM pg_locks WHERE NOT granted"
-                                    + " AND relation = 'health_locks'::regclass")
-                            == 1);
+        SqlConnection ddl = whileADdlWaitsBehindAReader("health_locks", () -> {
             db.engine(true, 2);
             awaitHeldBy(id, LockWaitsIndicator.NAME);
-        } finally {
-            run(reader, "COMMIT");
-            reader.close().await().atMost(LONG);
-        }
+        });
         await().atMost(LONG)
                 .until(() -> db.count("SELECT count(*) FROM information_schema.columns"
                                 + " WHERE table_name = 'health_locks' AND column_name = 'extra'")
@@ -117,25 +131,10 @@ class DatabaseHealthIndicatorsTest extends DatabaseTestCase {
                 .statusCode(201)
                 .extract()
                 .<Integer>path("id");
-        SqlConnection reader = connection();
-        SqlConnection ddl = connection();
-        try {
-            run(reader, "BEGIN");
-            run(reader, "SELECT count(*) FROM \"HealthEvents\"");
-            ddl.query("ALTER TABLE \"HealthEvents\" ADD COLUMN extra integer")
-                    .execute()
-                    .subscribe()
-                    .with(ok -> {}, e -> {});
-            await().atMost(LONG)
-                    .until(() -> db.count("SELECT count(*) FROM pg_locks WHERE NOT granted"
-                                    + " AND relation = '\"HealthEvents\"'::regclass")
-                            == 1);
+        SqlConnection ddl = whileADdlWaitsBehindAReader("\"HealthEvents\"", () -> {
             db.engine(true, 2);
             awaitHeldBy(id, LockWaitsIndicator.NAME);
-        } finally {
-            run(reader, "COMMIT");
-            reader.close().await().atMost(LONG);
-        }
+        });
         ddl.close().await().atMost(LONG);
         db.awaitStatus(id, "finished", LONG);
         assertEquals(0, db.count("SELECT count(*) FROM \"HealthEvents\" WHERE b IS DISTINCT FROM a"));
