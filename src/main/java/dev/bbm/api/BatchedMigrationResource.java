@@ -1,14 +1,14 @@
 package dev.bbm.api;
 
 import dev.bbm.api.error.ApiException;
+import dev.bbm.config.DatabaseUrls;
 import dev.bbm.migration.JobStatus;
 import dev.bbm.migration.MigrationFilter;
 import dev.bbm.migration.MigrationRow;
 import dev.bbm.migration.MigrationStatus;
 import dev.bbm.security.Caller;
+import dev.bbm.service.DatabaseServices;
 import dev.bbm.service.FieldError;
-import dev.bbm.service.MigrationActionService;
-import dev.bbm.service.MigrationService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -53,13 +54,11 @@ public class BatchedMigrationResource {
 
     static final int MAX_WAIT_SECONDS = 3600;
 
-    private final MigrationService service;
-    private final MigrationActionService actions;
+    private final RequestedDatabase database;
     private final Caller caller;
 
-    public BatchedMigrationResource(MigrationService service, MigrationActionService actions, Caller caller) {
-        this.service = service;
-        this.actions = actions;
+    public BatchedMigrationResource(RequestedDatabase database, Caller caller) {
+        this.database = database;
         this.caller = caller;
     }
 
@@ -91,12 +90,11 @@ public class BatchedMigrationResource {
             throw ApiException.badRequest(
                     "The request body must be a JSON object describing the migration, see /q/openapi.");
         }
-        return service.queue(request.toCommand()).map(queued -> {
-            MigrationResponse body = MigrationResponse.from(queued.migration());
+        DatabaseServices.Served db = database.services(request.database());
+        return db.migrations().queue(request.toCommand()).map(queued -> {
+            MigrationResponse body = MigrationResponse.from(queued.migration(), db.database());
             return queued.created()
-                    ? Response.created(uri.getAbsolutePathBuilder()
-                                    .path(String.valueOf(body.id()))
-                                    .build())
+                    ? Response.created(location(uri, body.id(), db.database()))
                             .entity(body)
                             .build()
                     : Response.ok(body).build();
@@ -165,10 +163,12 @@ public class BatchedMigrationResource {
                 statuses(status),
                 blankToNull(noNul("job_class_name", jobClassName)),
                 blankToNull(noNul("table_name", tableName)));
-        return service.list(filter, pageNumber, size)
+        DatabaseServices.Served db = database.services();
+        return db.migrations()
+                .list(filter, pageNumber, size)
                 .map(result -> Pagination.headers(
                                 Response.ok(result.rows().stream()
-                                        .map(MigrationResponse::from)
+                                        .map(row -> MigrationResponse.from(row, db.database()))
                                         .toList()),
                                 pageNumber,
                                 size,
@@ -188,7 +188,8 @@ public class BatchedMigrationResource {
     @APIResponse(responseCode = "404", description = "No such migration")
     public Uni<MigrationResponse> getMigration(
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @PathParam("id") String id) {
-        return service.get(parseId(id)).map(MigrationResponse::from);
+        DatabaseServices.Served db = database.services();
+        return db.migrations().get(parseId(id)).map(row -> MigrationResponse.from(row, db.database()));
     }
 
     @PUT
@@ -202,7 +203,8 @@ public class BatchedMigrationResource {
     @APIResponse(responseCode = "422", description = "The migration is not active")
     public Uni<MigrationResponse> pauseMigration(
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @PathParam("id") String id) {
-        return actions.pause(parseId(id)).map(MigrationResponse::from);
+        DatabaseServices.Served db = database.services();
+        return db.actions().pause(parseId(id)).map(row -> MigrationResponse.from(row, db.database()));
     }
 
     @PUT
@@ -216,7 +218,8 @@ public class BatchedMigrationResource {
     @APIResponse(responseCode = "422", description = "The migration is not paused")
     public Uni<MigrationResponse> resumeMigration(
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @PathParam("id") String id) {
-        return actions.resume(parseId(id)).map(MigrationResponse::from);
+        DatabaseServices.Served db = database.services();
+        return db.actions().resume(parseId(id)).map(row -> MigrationResponse.from(row, db.database()));
     }
 
     @PUT
@@ -233,7 +236,8 @@ public class BatchedMigrationResource {
     @APIResponse(responseCode = "422", description = "The migration has not failed")
     public Uni<MigrationResponse> retryMigration(
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @PathParam("id") String id) {
-        return actions.retry(parseId(id)).map(MigrationResponse::from);
+        DatabaseServices.Served db = database.services();
+        return db.actions().retry(parseId(id)).map(row -> MigrationResponse.from(row, db.database()));
     }
 
     @PUT
@@ -274,7 +278,8 @@ public class BatchedMigrationResource {
         long migrationId = parseId(id);
         boolean forced = parseFlag("force", force, uri);
         boolean waiting = parseFlag("wait", wait, uri);
-        return settle(actions.finalizeUnlessDone(migrationId, forced), waiting, waitSeconds(timeout));
+        DatabaseServices.Served db = database.services();
+        return settle(db, db.actions().finalizeUnlessDone(migrationId, forced), waiting, waitSeconds(timeout));
     }
 
     @POST
@@ -315,10 +320,13 @@ public class BatchedMigrationResource {
         boolean waiting = parseFlag("wait", wait, uri);
         int seconds = waitSeconds(timeout);
         var configuration = ConfigurationRequest.require(request).toConfiguration();
+        DatabaseServices.Served db = database.services(request.database());
         return settle(
-                actions.findByConfiguration(configuration)
+                db,
+                db.actions()
+                        .findByConfiguration(configuration)
                         .flatMap(row ->
-                                actions.finalizeUnlessDone(row.migration().id(), forced)),
+                                db.actions().finalizeUnlessDone(row.migration().id(), forced)),
                 waiting,
                 seconds);
     }
@@ -336,7 +344,9 @@ public class BatchedMigrationResource {
     public Uni<Response> deleteMigration(
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @PathParam("id") String id) {
         long migrationId = parseId(id);
-        return actions.delete(migrationId, caller.name())
+        return database.services()
+                .actions()
+                .delete(migrationId, caller.name())
                 .map(ignored -> Response.noContent().build());
     }
 
@@ -362,7 +372,10 @@ public class BatchedMigrationResource {
                     "confirm",
                     "must be true: marking finished skips the remaining batches, whose rows are then never migrated")));
         }
-        return actions.markFinished(migrationId, caller.name()).map(MigrationResponse::from);
+        DatabaseServices.Served db = database.services(request.database());
+        return db.actions()
+                .markFinished(migrationId, caller.name())
+                .map(row -> MigrationResponse.from(row, db.database()));
     }
 
     @POST
@@ -399,15 +412,18 @@ public class BatchedMigrationResource {
         boolean finalizing = parseFlag("finalize", finalize, uri);
         int seconds = waitSeconds(timeout);
         var configuration = ConfigurationRequest.require(request).toConfiguration();
-        return actions.ensureFinished(configuration, finalizing, Duration.ofSeconds(seconds))
+        DatabaseServices.Served db = database.services(request.database());
+        return db.actions()
+                .ensureFinished(configuration, finalizing, Duration.ofSeconds(seconds))
                 .map(ensured -> {
                     if (!ensured.finished()) {
                         throw ApiException.conflict(UpgradeMessages.notFinished(
                                 ensured.migration().migration(),
                                 configuration,
+                                db.database(),
                                 uri.getBaseUri().toString()));
                     }
-                    return MigrationResponse.from(ensured.migration());
+                    return MigrationResponse.from(ensured.migration(), db.database());
                 });
     }
 
@@ -442,7 +458,9 @@ public class BatchedMigrationResource {
                         .orElseThrow(() -> ApiException.validation(List.of(
                                         new FieldError("status", "must be one of pending, running, failed, succeeded")))
                                 .asBadRequest());
-        return service.jobs(migrationId, jobStatus, pageNumber, size)
+        return database.services()
+                .migrations()
+                .jobs(migrationId, jobStatus, pageNumber, size)
                 .map(result -> Pagination.headers(
                                 Response.ok(result.jobs().stream()
                                         .map(JobResponse::from)
@@ -454,13 +472,20 @@ public class BatchedMigrationResource {
     }
 
     /** 202 with the migration now, or with wait=true its state once it stops finalizing (200) or the wait ends (202). */
-    private Uni<Response> settle(Uni<MigrationRow> started, boolean wait, int timeout) {
+    private static Uni<Response> settle(
+            DatabaseServices.Served db, Uni<MigrationRow> started, boolean wait, int timeout) {
         return started.flatMap(row -> wait && row.migration().status() == MigrationStatus.FINALIZING
-                        ? actions.awaitSettled(row.migration().id(), Duration.ofSeconds(timeout))
+                        ? db.actions().awaitSettled(row.migration().id(), Duration.ofSeconds(timeout))
                         : Uni.createFrom().item(row))
                 .map(row -> Response.status(row.migration().status() == MigrationStatus.FINALIZING ? 202 : 200)
-                        .entity(MigrationResponse.from(row))
+                        .entity(MigrationResponse.from(row, db.database()))
                         .build());
+    }
+
+    /** A migration's URL; one of another database than main says which. */
+    private static URI location(UriInfo uri, long id, String database) {
+        var builder = uri.getAbsolutePathBuilder().path(String.valueOf(id));
+        return (DatabaseUrls.MAIN.equals(database) ? builder : builder.queryParam("database", database)).build();
     }
 
     /** How long {@code wait=true} may wait: {@code timeout} seconds, 1 to 3600. */

@@ -17,7 +17,14 @@ public record ConfigurationRequest(
 
         @Schema(required = true, example = "events") String tableName,
         @Schema(required = true, example = "id") String columnName,
-        @Schema(ref = OpenApiFilter.JOB_ARGUMENTS) JsonNode jobArguments) {
+        @Schema(ref = OpenApiFilter.JOB_ARGUMENTS) JsonNode jobArguments,
+
+        @Schema(
+                pattern = DatabaseParameterFilter.NAME_PATTERN,
+                example = "main",
+                description = "The database (GitLab's database parameter; the query's wins when both name it"
+                        + " the same, two different names are a 400). Default main.")
+        String database) {
 
     /** The configuration, or a 422 naming the missing fields. */
     public MigrationConfiguration toConfiguration() {

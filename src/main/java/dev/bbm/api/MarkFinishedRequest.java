@@ -9,4 +9,11 @@ public record MarkFinishedRequest(
                 required = true,
                 example = "true",
                 description = "Must be true: the remaining batches are recorded as done without running")
-        Boolean confirm) {}
+        Boolean confirm,
+
+        @Schema(
+                pattern = DatabaseParameterFilter.NAME_PATTERN,
+                example = "main",
+                description = "The database (GitLab's database parameter; the query's wins when both name it"
+                        + " the same, two different names are a 400). Default main.")
+        String database) {}

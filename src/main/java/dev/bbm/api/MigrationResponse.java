@@ -57,7 +57,10 @@ public record MigrationResponse(
         @Schema(description = "Seconds until done at the recent pace of batches; null before the first batch")
         Long estimatedTimeRemaining,
 
-        JobCountsResponse jobs) {
+        JobCountsResponse jobs,
+
+        @Schema(example = "main", description = "The database the migration runs in")
+        String database) {
 
     /** How many batches are in each status. */
     @Schema(name = "JobCounts")
@@ -68,7 +71,7 @@ public record MigrationResponse(
         }
     }
 
-    public static MigrationResponse from(MigrationRow row) {
+    public static MigrationResponse from(MigrationRow row, String database) {
         BatchedMigration m = row.migration();
         return new MigrationResponse(
                 m.id(),
@@ -95,7 +98,8 @@ public record MigrationResponse(
                 m.optimize(),
                 m.totalTupleCount(),
                 estimatedTimeRemaining(row),
-                JobCountsResponse.from(row.jobs()));
+                JobCountsResponse.from(row.jobs()),
+                database);
     }
 
     /**

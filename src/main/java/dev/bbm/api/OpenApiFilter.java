@@ -79,11 +79,12 @@ public class OpenApiFilter implements OASFilter {
         return OASFactory.createParameter()
                 .name(DatabaseParameterFilter.PARAMETER)
                 .in(Parameter.In.QUERY)
-                .description("The database, by the name bbm serves it under: main (the configured datasource). "
-                        + "Another name is a 400 with GitLab's error \"database does not have a valid value\".")
+                .description("The database, by the name bbm serves it under: main (the configured datasource) or"
+                        + " a name configured as bbm.databases.<name> (ci, sec). A name bbm does not serve is a 400"
+                        + " with GitLab's error \"database does not have a valid value\" and the names it serves.")
                 .schema(OASFactory.createSchema()
                         .addType(Schema.SchemaType.STRING)
-                        .pattern("^[a-z][a-z0-9_]*$")
+                        .pattern(DatabaseParameterFilter.NAME_PATTERN)
                         .defaultValue("main")
                         .addExample("main"));
     }

@@ -59,7 +59,14 @@ public record QueueMigrationRequest(
         Integer priority,
 
         @Schema(example = "true", description = "Let the batch-size optimizer adapt batch_size (default true)")
-        Boolean optimize) {
+        Boolean optimize,
+
+        @Schema(
+                pattern = DatabaseParameterFilter.NAME_PATTERN,
+                example = "main",
+                description = "The database (GitLab's database parameter; the query's wins when both name it"
+                        + " the same, two different names are a 400). Default main.")
+        String database) {
 
     /** The service's command: the same fields, without the HTTP contract's annotations. */
     public QueueCommand toCommand() {

@@ -2,16 +2,14 @@ package dev.bbm.api;
 
 import dev.bbm.api.error.ApiException;
 import dev.bbm.db.SettingsRepository;
-import dev.bbm.service.FieldError;
+import dev.bbm.service.DatabaseServices;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -32,14 +30,10 @@ public class SettingsResource {
 
     static final String PATH = "/api/v4/application/settings";
 
-    static final int MAX_RUNNING_LIMIT = 100;
+    private final RequestedDatabase database;
 
-    private final Pool pool;
-    private final SettingsRepository settings;
-
-    public SettingsResource(Pool pool, SettingsRepository settings) {
-        this.pool = pool;
-        this.settings = settings;
+    public SettingsResource(RequestedDatabase database) {
+        this.database = database;
     }
 
     @GET
@@ -49,7 +43,8 @@ public class SettingsResource {
             description = "The settings",
             content = @Content(schema = @Schema(implementation = SettingsResponse.class)))
     public Uni<SettingsResponse> getSettings() {
-        return settings.get(pool).map(SettingsResource::from);
+        DatabaseServices.Served db = database.services();
+        return db.settings().get().map(current -> from(current, db.database()));
     }
 
     @PUT
@@ -66,17 +61,15 @@ public class SettingsResource {
         if (request == null) {
             throw ApiException.badRequest("The request body must be a JSON object with the settings to change.");
         }
-        Integer maxRunning = request.databaseMaxRunningBatchedBackgroundMigrations();
-        if (maxRunning != null && (maxRunning < 0 || maxRunning > MAX_RUNNING_LIMIT)) {
-            throw ApiException.validation(List.of(new FieldError(
-                    "database_max_running_batched_background_migrations",
-                    "must be between 0 and " + MAX_RUNNING_LIMIT)));
-        }
-        return settings.update(pool, maxRunning, request.executeBatchedMigrationsOnSchedule())
-                .map(SettingsResource::from);
+        DatabaseServices.Served db = database.services(request.database());
+        return db.settings()
+                .update(
+                        request.databaseMaxRunningBatchedBackgroundMigrations(),
+                        request.executeBatchedMigrationsOnSchedule())
+                .map(current -> from(current, db.database()));
     }
 
-    private static SettingsResponse from(SettingsRepository.Settings current) {
-        return new SettingsResponse(current.maxRunningMigrations(), current.executeOnSchedule());
+    private static SettingsResponse from(SettingsRepository.Settings current, String database) {
+        return new SettingsResponse(current.maxRunningMigrations(), current.executeOnSchedule(), database);
     }
 }

@@ -13,4 +13,11 @@ public record SettingsResponse(
         Integer databaseMaxRunningBatchedBackgroundMigrations,
 
         @Schema(example = "true", description = "When false, running batches complete and no new one starts")
-        Boolean executeBatchedMigrationsOnSchedule) {}
+        Boolean executeBatchedMigrationsOnSchedule,
+
+        @Schema(
+                pattern = DatabaseParameterFilter.NAME_PATTERN,
+                example = "main",
+                description = "The database (GitLab's database parameter; the query's wins when both name it"
+                        + " the same, two different names are a 400). Default main.")
+        String database) {}

@@ -1,5 +1,6 @@
 package dev.bbm.api;
 
+import dev.bbm.config.DatabaseUrls;
 import dev.bbm.migration.BatchedMigration;
 import dev.bbm.migration.MigrationConfiguration;
 
@@ -9,7 +10,8 @@ final class UpgradeMessages {
     private UpgradeMessages() {}
 
     /** GitLab's {@code ensure_batched_background_migration_is_finished} failure, with bbm's finalize command. */
-    static String notFinished(BatchedMigration migration, MigrationConfiguration configuration, String baseUri) {
+    static String notFinished(
+            BatchedMigration migration, MigrationConfiguration configuration, String database, String baseUri) {
         String body = "{\"job_class_name\":\"" + configuration.jobClassName() + "\",\"table_name\":\""
                 + configuration.tableName() + "\",\"column_name\":\"" + configuration.columnName()
                 + "\",\"job_arguments\":" + configuration.jobArguments() + "}";
@@ -17,6 +19,7 @@ final class UpgradeMessages {
                 + migration.status().apiName() + "':\n\t" + configuration
                 + "\n\nFinalize it manually by running the following command:\n\n\tcurl -X POST -H \"PRIVATE-TOKEN: <admin token>\""
                 + " -H \"Content-Type: application/json\" \"" + baseUri
-                + "api/v4/admin/batched_background_migrations/finalize?wait=true\" -d '" + body + "'";
+                + "api/v4/admin/batched_background_migrations/finalize?wait=true"
+                + (DatabaseUrls.MAIN.equals(database) ? "" : "&database=" + database) + "\" -d '" + body + "'";
     }
 }

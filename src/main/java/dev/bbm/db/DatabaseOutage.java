@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.DatabaseException;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
@@ -17,10 +16,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Tells a database that cannot be reached from one that refused a statement, and logs each outage
- * once: a WARN when a request first fails for it, an INFO when the database answers again. Calls
- * in between fail quietly; the outage is already in the log.
+ * of one database once: a WARN when a request first fails for it, an INFO when the database
+ * answers again. Calls in between fail quietly; the outage is already in the log. One per database.
  */
-@ApplicationScoped
 public class DatabaseOutage {
 
     private static final Logger LOG = Logger.getLogger(DatabaseOutage.class);
@@ -37,10 +35,13 @@ public class DatabaseOutage {
     /** What the Vert.x pool and connections fail with when the server is gone, as plain messages. */
     private static final Set<String> CONNECTION_GONE = Set.of("Pool closed", "Closed", "Connection was closed");
 
+    private final String database;
     private final Pool pool;
     private final AtomicBoolean unreachable = new AtomicBoolean();
+    private final AtomicBoolean checking = new AtomicBoolean();
 
-    public DatabaseOutage(Pool pool) {
+    public DatabaseOutage(String database, Pool pool) {
+        this.database = database;
         this.pool = pool;
     }
 
@@ -55,9 +56,11 @@ public class DatabaseOutage {
                     || t instanceof SocketException) {
                 return true;
             }
-            if (t instanceof DatabaseException database
-                    && database.getSqlState() != null
-                    && (database.getSqlState().startsWith("08") || SERVER_GONE.contains(database.getSqlState()))) {
+            if (t instanceof DatabaseException refused
+                    && refused.getSqlState() != null
+                    && (refused.getSqlState().startsWith("08")
+                            || SERVER_GONE.contains(refused.getSqlState())
+                            || isClosedToConnections(refused))) {
                 return true;
             }
             String message = t.getMessage();
@@ -71,12 +74,39 @@ public class DatabaseOutage {
         return false;
     }
 
-    /** A request failed because of an outage: the first one logs it and starts watching for the end. */
-    public void noticed(Throwable failure) {
-        if (unreachable.compareAndSet(false, true)) {
-            LOG.warnf("The database is unreachable (%s); API calls answer 503 until it is back", failure.getMessage());
-            awaitRecovery();
+    /**
+     * 55000 "database … is not currently accepting connections": an administrator closed it
+     * ({@code ALLOW_CONNECTIONS false}); to bbm it is unreachable until it is opened again.
+     */
+    private static boolean isClosedToConnections(DatabaseException refused) {
+        return "55000".equals(refused.getSqlState())
+                && refused.getMessage() != null
+                && refused.getMessage().contains("not currently accepting connections");
+    }
+
+    /**
+     * A request failed because some database is unreachable: this one looks whether it is, and
+     * if it is and was not yet, logs it and watches for its return.
+     */
+    public void check() {
+        if (unreachable.get() || !checking.compareAndSet(false, true)) {
+            return;
         }
+        pool.query("SELECT 1")
+                .execute()
+                .map(rows -> (Throwable) null)
+                .onFailure()
+                .recoverWithItem(failure -> failure)
+                .eventually(() -> checking.set(false))
+                .subscribe()
+                .with(failure -> {
+                    if (failure != null && isOutage(failure) && unreachable.compareAndSet(false, true)) {
+                        LOG.warnf(
+                                "Database %s is unreachable (%s); API calls on it answer 503 until it is back",
+                                database, failure.getMessage());
+                        awaitRecovery();
+                    }
+                });
     }
 
     private void awaitRecovery() {
@@ -96,7 +126,7 @@ public class DatabaseOutage {
                 .subscribe()
                 .with(back -> {
                     unreachable.set(false);
-                    LOG.info("The database is reachable again");
+                    LOG.infof("Database %s is reachable again", database);
                 });
     }
 }

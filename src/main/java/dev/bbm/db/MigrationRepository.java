@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bbm.migration.BatchedMigration;
 import dev.bbm.migration.JobCounts;
 import dev.bbm.migration.JobStatus;
+import dev.bbm.migration.MigratedTuples;
 import dev.bbm.migration.MigrationConfiguration;
 import dev.bbm.migration.MigrationFilter;
 import dev.bbm.migration.MigrationPage;
@@ -259,6 +260,40 @@ public class MigrationRepository {
                 .execute(Tuple.of(id, from, to))
                 .map(rows -> rows.rowCount() == 1);
     }
+
+    /**
+     * The rows each migration's succeeded batches cover, for the migrations that are not done and
+     * those done whose figure is not in {@code known} yet (a done one's figure no longer changes),
+     * by {@link MigratedTuples#key()}: an id with its configuration, as tests reuse ids.
+     */
+    public Uni<List<MigratedTuples>> migratedTuples(SqlClient client, String[] known) {
+        return client.preparedQuery(MIGRATED_TUPLES)
+                .execute(Tuple.of((Object) known))
+                .map(rows -> {
+                    List<MigratedTuples> result = new ArrayList<>();
+                    for (Row row : rows) {
+                        result.add(new MigratedTuples(
+                                row.getLong("id"),
+                                row.getString("job_class_name"),
+                                row.getString("table_name"),
+                                row.getString("column_name"),
+                                row.getLong("migrated"),
+                                MigrationStatus.fromCode(row.getInteger("status"))
+                                        .isDone()));
+                    }
+                    return result;
+                });
+    }
+
+    static final String MIGRATED_TUPLES = """
+            SELECT m.id, m.job_class_name, m.table_name, m.column_name, m.status,
+                   (SELECT coalesce(sum(j.batch_size), 0) FROM batched_background_migration_jobs j
+                     WHERE j.batched_background_migration_id = m.id AND j.status = %d) AS migrated
+              FROM batched_background_migrations m
+             WHERE m.status NOT IN (%d, %d)
+                OR NOT (m.id || ' ' || m.job_class_name || '/' || m.table_name || '.' || m.column_name) = ANY($1::text[])
+            """.formatted(
+                    JobStatus.SUCCEEDED.code(), MigrationStatus.FINISHED.code(), MigrationStatus.FINALIZED.code());
 
     /** Migrations per status, and the held ones per health indicator. */
     public record Snapshot(Map<String, Long> byStatus, Map<String, Long> heldByIndicator) {}

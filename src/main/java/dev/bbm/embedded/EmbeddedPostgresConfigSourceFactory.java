@@ -1,10 +1,13 @@
 package dev.bbm.embedded;
 
 import dev.bbm.config.BbmConfig;
+import dev.bbm.config.DatabaseUrls;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -32,13 +35,19 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
     static final String EMBEDDED_ENABLED = "bbm.embedded.enabled";
     static final String EMBEDDED_DATA_DIR = "bbm.embedded.data-dir";
     static final String EMBEDDED_PORT = "bbm.embedded.port";
+    static final String EMBEDDED_DATABASES = "bbm.embedded.databases";
+    static final String MAIN_URL = "bbm.databases.main.url";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         String reactiveUrl = value(context, REACTIVE_URL);
         String jdbcUrl = value(context, JDBC_URL);
+        String mainUrl = value(context, MAIN_URL);
+        if (reactiveUrl == null && jdbcUrl == null && mainUrl != null) {
+            return List.of(new LazySource(mainDatabase(context, mainUrl)));
+        }
         if (reactiveUrl != null && jdbcUrl == null) {
-            return List.of(new LazySource(Map.of(JDBC_URL, () -> toJdbcUrl(reactiveUrl))));
+            return List.of(new LazySource(Map.of(JDBC_URL, () -> DatabaseUrls.toJdbcUrl(reactiveUrl))));
         }
         if (jdbcUrl != null && reactiveUrl == null) {
             return List.of(new LazySource(Map.of(REACTIVE_URL, () -> jdbcUrl.substring("jdbc:".length()))));
@@ -53,34 +62,54 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
         int port = Integer.parseInt(
                 orDefault(value(context, EMBEDDED_PORT), String.valueOf(BbmConfig.DEFAULT_EMBEDDED_PORT)));
         Supplier<EmbeddedPostgresServer> server = () -> EmbeddedPostgresServer.startOrGet(Path.of(dataDir), port);
-        return List.of(new LazySource(Map.of(
-                REACTIVE_URL, () -> server.get().reactiveUrl(),
-                JDBC_URL, () -> server.get().jdbcUrl())));
+        Map<String, Supplier<String>> values = new HashMap<>();
+        values.put(REACTIVE_URL, () -> server.get().reactiveUrl());
+        values.put(JDBC_URL, () -> server.get().jdbcUrl());
+        for (String name : embeddedDatabases(context)) {
+            values.put(
+                    "bbm.databases." + name + ".url",
+                    () -> server.get().createDatabaseIfMissing(name).reactiveUrl(name));
+        }
+        return List.of(new LazySource(values));
+    }
+
+    /** {@code bbm.databases.main.*}: the datasource given the way every other database is. */
+    private static Map<String, Supplier<String>> mainDatabase(ConfigSourceContext context, String url) {
+        Map<String, Supplier<String>> values = new HashMap<>();
+        values.put(REACTIVE_URL, () -> url);
+        values.put(JDBC_URL, () -> DatabaseUrls.toJdbcUrl(url));
+        String username = value(context, "bbm.databases.main.username");
+        String password = value(context, "bbm.databases.main.password");
+        if (username != null) {
+            values.put("quarkus.datasource.username", () -> username);
+        }
+        if (password != null) {
+            values.put("quarkus.datasource.password", () -> password);
+        }
+        return values;
+    }
+
+    /** {@code bbm.embedded.databases}: names of more databases on the embedded server. */
+    private static List<String> embeddedDatabases(ConfigSourceContext context) {
+        String names = value(context, EMBEDDED_DATABASES);
+        if (names == null) {
+            return List.of();
+        }
+        List<String> result = new ArrayList<>();
+        for (String name : names.split(",")) {
+            String trimmed = name.trim();
+            if (!DatabaseUrls.NAME.matcher(trimmed).matches() || trimmed.equals("main")) {
+                throw new IllegalArgumentException(EMBEDDED_DATABASES + ": \"" + trimmed
+                        + "\" is not a database name bbm can serve (lower-case letters, digits and _, not main)");
+            }
+            result.add(trimmed);
+        }
+        return result;
     }
 
     @Override
     public OptionalInt getPriority() {
         return OptionalInt.of(ORDINAL);
-    }
-
-    /**
-     * {@code postgresql://user:secret@host:5432/db?x=y} becomes
-     * {@code jdbc:postgresql://host:5432/db?x=y&user=user&password=secret}: the JDBC driver does not
-     * read credentials from the authority. Configured credentials still take precedence.
-     */
-    static String toJdbcUrl(String reactiveUrl) {
-        String url = reactiveUrl.replaceFirst("^(postgresql|postgres|vertx-reactive:postgresql)://", "");
-        int at = url.indexOf('@');
-        int slash = url.indexOf('/');
-        if (at < 0 || (slash >= 0 && at > slash)) {
-            return "jdbc:postgresql://" + url;
-        }
-        String userInfo = url.substring(0, at);
-        url = url.substring(at + 1);
-        int colon = userInfo.indexOf(':');
-        String credentials = "user=" + (colon < 0 ? userInfo : userInfo.substring(0, colon))
-                + (colon < 0 ? "" : "&password=" + userInfo.substring(colon + 1));
-        return "jdbc:postgresql://" + url + (url.contains("?") ? "&" : "?") + credentials;
     }
 
     private static String value(ConfigSourceContext context, String name) {

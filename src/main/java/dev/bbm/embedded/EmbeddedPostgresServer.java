@@ -6,6 +6,12 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -152,7 +158,35 @@ public final class EmbeddedPostgresServer {
 
     /** The user is part of the URLs: the embedded server trusts it, and needs no password. */
     public String reactiveUrl() {
-        return "postgresql://" + USER + "@127.0.0.1:" + port() + "/" + DATABASE;
+        return reactiveUrl(DATABASE);
+    }
+
+    /** The URL of another database of this server. */
+    public String reactiveUrl(String database) {
+        return "postgresql://" + USER + "@127.0.0.1:" + port() + "/" + database;
+    }
+
+    /**
+     * Creates the database {@code name} unless it exists (a restart keeps it, with its data): one
+     * embedded server plays an installation with several databases ({@code main} and {@code ci}).
+     */
+    public synchronized EmbeddedPostgresServer createDatabaseIfMissing(String name) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl());
+                PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, name);
+            try (ResultSet row = exists.executeQuery()) {
+                if (!row.next()) {
+                    try (Statement create = connection.createStatement()) {
+                        // The name matched DatabaseUrls.NAME (lower-case letters, digits, _).
+                        create.execute("CREATE DATABASE " + name);
+                    }
+                    LOG.infof("Created the database %s on the embedded PostgreSQL", name);
+                }
+            }
+            return this;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create the database " + name + " on the embedded PostgreSQL", e);
+        }
     }
 
     public String jdbcUrl() {

@@ -4,6 +4,7 @@ import dev.bbm.db.JobRepository;
 import dev.bbm.db.MigrationRepository;
 import dev.bbm.db.MigrationRepository.Candidate;
 import dev.bbm.db.SettingsRepository;
+import dev.bbm.migration.MigratedTuples;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -43,11 +44,15 @@ public final class BatchedMigrationEngine {
     private final BatchedMigrationRunner runner;
     private final EngineConfig config;
     private final EngineMetrics metrics;
+    private final String database;
     private final Set<Long> running = ConcurrentHashMap.newKeySet();
     /** The ones among them that take a slot (not finalizing). */
     private final Set<Long> scheduled = ConcurrentHashMap.newKeySet();
     /** When this engine last let a migration go because its lease time was up. */
     private final Map<Long, Long> leaseEnded = new ConcurrentHashMap<>();
+
+    /** Done migrations whose migrated tuples are reported already: their figure no longer changes. */
+    private final Set<String> settledReported = ConcurrentHashMap.newKeySet();
 
     private final AtomicLong lastStuckCheck = new AtomicLong();
     private volatile boolean stopped;
@@ -55,6 +60,7 @@ public final class BatchedMigrationEngine {
     /** Use {@link DatabaseContext#newEngine()}. */
     BatchedMigrationEngine(DatabaseContext db) {
         this.pool = db.pool();
+        this.database = db.name();
         this.metrics = db.metrics();
         this.migrations = db.migrations();
         this.jobs = db.jobs();
@@ -79,6 +85,11 @@ public final class BatchedMigrationEngine {
         return recoverHungWorkers()
                 .flatMap(ignored -> migrations.snapshot(pool))
                 .invoke(snapshot -> metrics.snapshot(snapshot.byStatus(), snapshot.heldByIndicator()))
+                .flatMap(ignored -> migrations.migratedTuples(pool, settledReported.toArray(String[]::new)))
+                .invoke(figures -> {
+                    metrics.migrated(figures);
+                    figures.stream().filter(MigratedTuples::done).forEach(figure -> settledReported.add(figure.key()));
+                })
                 .flatMap(ignored -> settings.get(pool))
                 .flatMap(current -> migrations.executable(pool).flatMap(candidates -> {
                     List<Candidate> scheduledOnes = new ArrayList<>();
@@ -96,7 +107,7 @@ public final class BatchedMigrationEngine {
                 }))
                 .onFailure()
                 .recoverWithItem(e -> {
-                    LOG.warnf("Scheduler tick failed: %s", e.getMessage());
+                    LOG.warnf("Database %s: scheduler tick failed: %s", database, e.getMessage());
                     return null;
                 });
     }

@@ -1,5 +1,6 @@
 package dev.bbm.engine;
 
+import dev.bbm.config.DatabaseUrls;
 import dev.bbm.db.CatalogRepository;
 import dev.bbm.db.JobRepository;
 import dev.bbm.db.MigrationRepository;
@@ -31,7 +32,7 @@ public record DatabaseContext(
         EngineMetrics metrics) {
 
     /** GitLab's name for the database bbm serves unless told otherwise. */
-    public static final String MAIN = "main";
+    public static final String MAIN = DatabaseUrls.MAIN;
 
     /** The same repositories, job classes and settings on another database. */
     public DatabaseContext forDatabase(String otherName, Pool otherPool, EngineMetrics otherMetrics) {

@@ -26,7 +26,7 @@ public class DatabaseContextProducer {
             JobRegistry registry,
             EngineConfig settings,
             DatabaseHealthConfig health,
-            EngineMetrics metrics) {
+            EngineMetricsFactory metrics) {
         return new DatabaseContext(
                 DatabaseContext.MAIN,
                 pool,
@@ -37,6 +37,6 @@ public class DatabaseContextProducer {
                 registry,
                 settings,
                 health,
-                metrics);
+                metrics.forDatabase(DatabaseContext.MAIN));
     }
 }

@@ -2,6 +2,8 @@ package dev.bbm.engine;
 
 import dev.bbm.migration.BatchedJob;
 import dev.bbm.migration.BatchedMigration;
+import dev.bbm.migration.MigratedTuples;
+import java.util.List;
 import java.util.Map;
 
 /** What the engine reports as it works; {@link #NONE} for an engine nobody scrapes. */
@@ -17,4 +19,7 @@ public interface EngineMetrics {
 
     /** Migrations per status, and held migrations per health indicator, as seen at a tick. */
     default void snapshot(Map<String, Long> byStatus, Map<String, Long> heldByIndicator) {}
+
+    /** What the database says migrations have migrated (GitLab's {@code migrated_tuple_count}). */
+    default void migrated(List<MigratedTuples> figures) {}
 }

@@ -1,42 +1,65 @@
 package dev.bbm.metrics;
 
 import dev.bbm.engine.EngineMetrics;
+import dev.bbm.engine.EngineMetricsFactory;
 import dev.bbm.migration.BatchedJob;
 import dev.bbm.migration.BatchedMigration;
+import dev.bbm.migration.MigratedTuples;
 import dev.bbm.migration.MigrationStatus;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * GitLab's batched-migration metrics at {@code /q/metrics}, labelled {@code migration_id} and
+ * GitLab's batched-migration metrics of one database at {@code /q/metrics}, labelled
+ * {@code database} ({@code main}, {@code ci}), {@code migration_id} and
  * {@code migration_identifier} ({@code Job/table.column}).
  */
-@ApplicationScoped
 public class MicrometerEngineMetrics implements EngineMetrics {
 
+    /** Every database's engine reports to the same registry under its own {@code database} label. */
+    @ApplicationScoped
+    public static class Factory implements EngineMetricsFactory {
+
+        private final MeterRegistry registry;
+        private final Map<String, MicrometerEngineMetrics> byDatabase = new ConcurrentHashMap<>();
+
+        public Factory(MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public EngineMetrics forDatabase(String database) {
+            return byDatabase.computeIfAbsent(database, name -> new MicrometerEngineMetrics(registry, name));
+        }
+    }
+
     private final MeterRegistry registry;
+    private final Tags databaseTags;
     /** By id and identifier: an id names one migration for good, but tests reset the sequence. */
     private final Map<String, MigrationMeters> meters = new ConcurrentHashMap<>();
 
     private final Map<String, AtomicLong> byStatus = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> held = new ConcurrentHashMap<>();
 
-    public MicrometerEngineMetrics(MeterRegistry registry) {
+    MicrometerEngineMetrics(MeterRegistry registry, String database) {
         this.registry = registry;
+        this.databaseTags = Tags.of("database", database);
         for (MigrationStatus status : MigrationStatus.values()) {
             byStatus.put(
                     status.apiName(),
                     gauge(
                             "batched_migrations",
-                            Tags.of("status", status.apiName()),
+                            databaseTags.and("status", status.apiName()),
                             "Batched background migrations per status"));
         }
     }
@@ -49,16 +72,12 @@ public class MicrometerEngineMetrics implements EngineMetrics {
         final AtomicLong durationMillis;
         final AtomicLong totalTuples;
         final AtomicLong lastUpdateEpoch;
-        final Counter migratedTuples;
+        final AtomicLong migratedTuples;
         final Counter updatedTuples;
         final Timer queryDuration;
 
-        MigrationMeters(BatchedMigration m) {
-            Tags tags = Tags.of(
-                    "migration_id",
-                    String.valueOf(m.id()),
-                    "migration_identifier",
-                    m.jobClassName() + "/" + m.tableName() + "." + m.columnName());
+        MigrationMeters(long id, String identifier) {
+            Tags tags = databaseTags.and("migration_id", String.valueOf(id), "migration_identifier", identifier);
             batchSize = gauge("batched_migration_job_batch_size", tags, "Batch size of the last batch");
             subBatchSize = gauge("batched_migration_job_sub_batch_size", tags, "Sub-batch size of the last batch");
             interval = gauge("batched_migration_job_interval_seconds", tags, "Interval between batches");
@@ -70,9 +89,12 @@ public class MicrometerEngineMetrics implements EngineMetrics {
             totalTuples = gauge("batched_migration_total_tuple_count", tags, "Estimated rows of the table");
             lastUpdateEpoch =
                     gauge("batched_migration_last_update_time_seconds", tags, "When the last batch ended (epoch)");
-            migratedTuples = Counter.builder("batched_migration_migrated_tuples")
+            // GitLab's gauge, read from the database; a counter only so that it keeps its name
+            // (Prometheus reserves _total for counters) and it only ever grows.
+            migratedTuples = new AtomicLong();
+            FunctionCounter.builder("batched_migration_migrated_tuples", migratedTuples, AtomicLong::get)
                     .tags(tags)
-                    .description("Rows covered by succeeded batches")
+                    .description("Rows covered by succeeded batches, as the database says")
                     .register(registry);
             updatedTuples = Counter.builder("batched_migration_job_updated_tuples")
                     .tags(tags)
@@ -98,8 +120,12 @@ public class MicrometerEngineMetrics implements EngineMetrics {
     }
 
     private MigrationMeters of(BatchedMigration migration) {
-        return meters.computeIfAbsent(
-                migration.id() + " " + migration.identifier(), key -> new MigrationMeters(migration));
+        return of(migration.id(), migration.jobClassName(), migration.tableName(), migration.columnName());
+    }
+
+    private MigrationMeters of(long id, String jobClassName, String tableName, String columnName) {
+        String identifier = jobClassName + "/" + tableName + "." + columnName;
+        return meters.computeIfAbsent(id + " " + identifier, key -> new MigrationMeters(id, identifier));
     }
 
     @Override
@@ -118,9 +144,14 @@ public class MicrometerEngineMetrics implements EngineMetrics {
         m.durationMillis.set(Math.round(seconds * 1000));
         m.totalTuples.set(migration.totalTupleCount() == null ? 0 : migration.totalTupleCount());
         m.lastUpdateEpoch.set(System.currentTimeMillis() / 1000);
-        if (succeeded) {
-            m.migratedTuples.increment(job.batchSize());
-        }
+    }
+
+    @Override
+    public void migrated(List<MigratedTuples> figures) {
+        figures.forEach(
+                figure -> of(figure.migrationId(), figure.jobClassName(), figure.tableName(), figure.columnName())
+                        .migratedTuples
+                        .set(figure.tuples()));
     }
 
     @Override
@@ -130,7 +161,7 @@ public class MicrometerEngineMetrics implements EngineMetrics {
                 indicator,
                 name -> gauge(
                         "batched_migration_held",
-                        Tags.of("indicator", name),
+                        databaseTags.and("indicator", name),
                         "Migrations on hold, by health indicator")));
         held.forEach((indicator, value) -> value.set(heldByIndicator.getOrDefault(indicator, 0L)));
     }

@@ -15,7 +15,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -26,7 +25,6 @@ import org.jboss.logging.Logger;
  * conditional status change through {@link MigrationTransition}, so concurrent actions end in a
  * valid state and an action the status does not allow is refused, never half done.
  */
-@ApplicationScoped
 public class MigrationActionService {
 
     private static final Logger LOG = Logger.getLogger(MigrationActionService.class);

@@ -24,7 +24,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Queueing and reading migrations: the use cases behind the API. */
-@ApplicationScoped
 public class MigrationService {
 
     /** GitLab's defaults for {@code queue_batched_background_migration}. */

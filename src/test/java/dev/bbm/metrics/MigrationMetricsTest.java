@@ -31,9 +31,9 @@ class MigrationMetricsTest extends DatabaseTestCase {
                 .atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> given().get("/q/metrics")
                         .then()
-                        .body(containsString("batched_migrations{status=\"finished\"} 1.0")));
+                        .body(containsString("batched_migrations{database=\"main\",status=\"finished\"} 1.0")));
 
-        String labels = "migration_id=\"" + id
+        String labels = "database=\"main\",migration_id=\"" + id
                 + "\",migration_identifier=\"CopyColumnUsingBackgroundMigrationJob/metrics_events.id\"";
         given().get("/q/metrics")
                 .then()
@@ -48,5 +48,25 @@ class MigrationMetricsTest extends DatabaseTestCase {
                 .body(containsString("batched_migration_last_update_time_seconds{" + labels + "}"))
                 .body(containsString("batched_migration_job_query_duration_seconds_bucket{" + labels))
                 .body(containsString("batched_migration_job_query_duration_seconds_count{" + labels + "} 12"));
+    }
+
+    @Test
+    void migratedTuplesAreWhatTheDatabaseSaysWhoeverRanTheBatches() {
+        db.createCopyTable("metrics_elsewhere", 1000, 0);
+        long id = admin().body(copy("metrics_elsewhere", "\"interval\": 0"))
+                .post(MIGRATIONS)
+                .then()
+                .statusCode(201)
+                .extract()
+                .<Integer>path("id");
+        // Another replica (or a process since restarted) ran two batches: this process did not.
+        db.exec("INSERT INTO batched_background_migration_jobs (batched_background_migration_id, min_value, max_value,"
+                + " batch_size, sub_batch_size, status) VALUES (" + id + ", 1, 250, 250, 100, 3), (" + id
+                + ", 251, 400, 150, 100, 3), (" + id + ", 401, 600, 200, 100, 2)");
+        String metric = "batched_migration_migrated_tuples_total{database=\"main\",migration_id=\"" + id
+                + "\",migration_identifier=\"CopyColumnUsingBackgroundMigrationJob/metrics_elsewhere.id\"} 400.0";
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> given().get("/q/metrics").then().body(containsString(metric)));
     }
 }

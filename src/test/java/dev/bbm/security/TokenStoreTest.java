@@ -64,6 +64,11 @@ class TokenStoreTest {
             public Embedded embedded() {
                 return null;
             }
+
+            @Override
+            public java.util.Map<String, Database> databases() {
+                return java.util.Map.of();
+            }
         };
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.bbm.db.DatabaseOutage;
+import dev.bbm.engine.Databases;
 import dev.bbm.problem.Problem;
 import dev.bbm.service.FieldError;
 import dev.bbm.service.ServiceException;
@@ -29,10 +30,10 @@ public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
-    private final DatabaseOutage outage;
+    private final Databases databases;
 
-    public ProblemMappers(DatabaseOutage outage) {
-        this.outage = outage;
+    public ProblemMappers(Databases databases) {
+        this.databases = databases;
     }
 
     @ServerExceptionMapper
@@ -148,8 +149,8 @@ public class ProblemMappers {
     @ServerExceptionMapper(priority = Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
         if (DatabaseOutage.isOutage(e)) {
-            // Logged once per outage there, not once per request here.
-            outage.noticed(e);
+            // Logged once per outage of each database there, not once per request here.
+            databases.all().forEach(database -> database.outage().check());
             return respond(Problem.of(
                     "database-unreachable",
                     "Service Unavailable",

@@ -1,0 +1,41 @@
+package dev.bbm.db;
+
+import dev.bbm.config.BbmConfig;
+import dev.bbm.config.DatabaseUrls;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+
+/**
+ * The connection pool of a database configured under {@code bbm.databases.<name>} ({@code main}'s
+ * is Quarkus' datasource). Connections open on first use: a database that is down when bbm starts
+ * does not stop it, nor the other databases.
+ */
+public final class DatabasePool {
+
+    private DatabasePool() {}
+
+    public static Pool open(Vertx vertx, String name, BbmConfig.Database database) {
+        PgConnectOptions options = PgConnectOptions.fromUri(database.url());
+        database.username().ifPresent(options::setUser);
+        database.password().ifPresent(options::setPassword);
+        return Pool.newInstance(PgBuilder.pool()
+                .connectingTo(options)
+                .with(new PoolOptions()
+                        .setMaxSize(database.maxPoolSize())
+                        .setName("bbm-" + name)
+                        .setShared(false))
+                .using(vertx.getDelegate())
+                .build());
+    }
+
+    /** Creates or updates bbm's bookkeeping tables in that database (blocking: Flyway uses JDBC). */
+    public static void migrateSchema(BbmConfig.Database database) {
+        BookkeepingSchema.migrate(
+                DatabaseUrls.toJdbcUrl(database.url()),
+                database.username().orElse(null),
+                database.password().orElse(null));
+    }
+}
