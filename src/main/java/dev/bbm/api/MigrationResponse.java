@@ -6,7 +6,6 @@ import dev.bbm.migration.JobCounts;
 import dev.bbm.migration.MigrationRow;
 import dev.bbm.migration.MigrationStatus;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.OffsetDateTime;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -80,7 +79,7 @@ public record MigrationResponse(
                 m.columnName(),
                 m.jobArguments(),
                 m.status(),
-                progress(m, row.jobs()),
+                row.progress(),
                 m.createdAt(),
                 m.updatedAt(),
                 m.startedAt(),
@@ -97,48 +96,18 @@ public record MigrationResponse(
                 m.priority(),
                 m.optimize(),
                 m.totalTupleCount(),
-                estimatedTimeRemaining(row),
+                row.estimatedTimeRemaining(),
                 JobCountsResponse.from(row.jobs()),
                 database);
     }
 
-    /**
-     * The rows left over the batch size gives the batches left; each takes as long as the recent
-     * ones did, or the interval if that is longer (batches start at most once per interval).
-     */
+    /** See {@link MigrationRow#estimatedTimeRemaining()}. */
     static Long estimatedTimeRemaining(MigrationRow row) {
-        BatchedMigration m = row.migration();
-        if (m.status().isDone()) {
-            return 0L;
-        }
-        if (row.recentJobSeconds() == null) {
-            return null;
-        }
-        long total = m.totalTupleCount() != null ? m.totalTupleCount() : m.keyRangeSize();
-        long remaining = Math.max(0, total - row.jobs().succeededTuples());
-        long batches = remaining / m.batchSize() + (remaining % m.batchSize() == 0 ? 0 : 1);
-        double perBatch = m.status() == MigrationStatus.FINALIZING
-                ? row.recentJobSeconds()
-                : Math.max(row.recentJobSeconds(), m.interval());
-        return Math.round(batches * perBatch);
+        return row.estimatedTimeRemaining();
     }
 
-    /**
-     * Rows covered by succeeded batches over the table's estimated size (for a row inserted by SQL
-     * without an estimate: the key range): 100 only once the migration is done, however far off the
-     * estimate was.
-     */
+    /** See {@link MigrationRow#progress()}. */
     static BigDecimal progress(BatchedMigration m, JobCounts jobs) {
-        if (m.status().isDone()) {
-            return BigDecimal.valueOf(100);
-        }
-        long total = m.totalTupleCount() != null ? m.totalTupleCount() : m.keyRangeSize();
-        if (total <= 0) {
-            return BigDecimal.ZERO;
-        }
-        BigDecimal percent = BigDecimal.valueOf(jobs.succeededTuples())
-                .multiply(BigDecimal.valueOf(100))
-                .divide(BigDecimal.valueOf(total), 2, RoundingMode.DOWN);
-        return percent.min(new BigDecimal("99.99"));
+        return new MigrationRow(m, jobs, null).progress();
     }
 }
