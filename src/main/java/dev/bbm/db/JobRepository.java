@@ -4,6 +4,7 @@ import dev.bbm.migration.BatchedJob;
 import dev.bbm.migration.JobDetail;
 import dev.bbm.migration.JobPage;
 import dev.bbm.migration.JobStatus;
+import dev.bbm.migration.JobTiming;
 import dev.bbm.migration.JobTransition;
 import dev.bbm.migration.JobTransitionLog;
 import dev.bbm.migration.MigrationStatus;
@@ -490,6 +491,52 @@ public class JobRepository {
                             row.getString(4),
                             row.getOffsetDateTime(5))));
                     return logs;
+                });
+    }
+
+    /** One job of a migration with its metrics and logs; empty when the migration has no such job. */
+    public Uni<Optional<JobDetail>> detail(SqlClient client, long migrationId, long jobId) {
+        return client.preparedQuery(
+                        "SELECT " + COLUMNS + ", metrics::text AS metrics_json"
+                                + " FROM batched_background_migration_jobs WHERE batched_background_migration_id = $1 AND id = $2")
+                .execute(Tuple.of(migrationId, jobId))
+                .flatMap(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        return Uni.createFrom().item(Optional.<JobDetail>empty());
+                    }
+                    Row row = rows.iterator().next();
+                    BatchedJob job = from(row);
+                    String metrics = row.getString("metrics_json");
+                    return logs(client, new Long[] {jobId}).map(logs -> Optional.of(new JobDetail(job, metrics, logs)));
+                });
+    }
+
+    static final String TIMINGS = """
+            SELECT id, status, batch_size, started_at, finished_at,
+                   extract(epoch FROM finished_at - started_at)::float8 AS seconds,
+                   (SELECT coalesce(sum(r::bigint), 0) FROM jsonb_array_elements_text(metrics #> '{affected_rows,sub_batch}') r) AS affected_rows
+            FROM batched_background_migration_jobs
+            WHERE batched_background_migration_id = $1 AND finished_at IS NOT NULL AND started_at IS NOT NULL
+            ORDER BY id DESC LIMIT $2
+            """;
+
+    /** The newest {@code limit} jobs that ran to an end (succeeded or failed), oldest first. */
+    public Uni<List<JobTiming>> timings(SqlClient client, long migrationId, int limit) {
+        return client.preparedQuery(TIMINGS)
+                .execute(Tuple.of(migrationId, limit))
+                .map(rows -> {
+                    List<JobTiming> timings = new ArrayList<>();
+                    rows.forEach(row -> timings.add(
+                            0,
+                            new JobTiming(
+                                    row.getLong("id"),
+                                    JobStatus.fromCode(row.getInteger("status")),
+                                    row.getInteger("batch_size"),
+                                    row.getOffsetDateTime("started_at"),
+                                    row.getOffsetDateTime("finished_at"),
+                                    Math.max(0, row.getDouble("seconds")),
+                                    row.getLong("affected_rows"))));
+                    return timings;
                 });
     }
 

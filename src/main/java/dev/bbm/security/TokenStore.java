@@ -75,6 +75,32 @@ public class TokenStore {
         return Optional.ofNullable(found);
     }
 
+    /**
+     * A key for {@code purpose} derived from every token: replicas configured with the same tokens
+     * derive the same key, and changing or revoking a token changes it. The tokens cannot be read
+     * back from it (SHA-256).
+     */
+    public byte[] derivedKey(String purpose) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(purpose.getBytes(StandardCharsets.UTF_8));
+            for (Token token : tokens) {
+                byte[] name = token.name().getBytes(StandardCharsets.UTF_8);
+                // Lengths first, so that no two lists of tokens feed the digest the same bytes.
+                digest.update(java.nio.ByteBuffer.allocate(9)
+                        .putInt(name.length)
+                        .putInt(token.secret().length)
+                        .put((byte) (token.admin() ? 1 : 0))
+                        .array());
+                digest.update(name);
+                digest.update(token.secret());
+            }
+            return digest.digest();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime has SHA-256", e);
+        }
+    }
+
     private static String generatedToken(Path dataDir) {
         Path file = dataDir.resolve(GENERATED_TOKEN_FILE);
         try {

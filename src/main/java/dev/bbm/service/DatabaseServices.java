@@ -1,5 +1,6 @@
 package dev.bbm.service;
 
+import dev.bbm.db.DatabaseOutage;
 import dev.bbm.engine.Databases;
 import dev.bbm.engine.ServedDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,6 +45,11 @@ public class DatabaseServices {
     /** {@code main} first, then the others by name. */
     public Iterable<Served> all() {
         return served.values();
+    }
+
+    /** Whether a use case failed because its database is unreachable (worth a retry later). */
+    public static boolean isOutage(Throwable failure) {
+        return DatabaseOutage.isOutage(failure);
     }
 
     /** Why a database's bookkeeping tables are not there yet; empty once they are. */

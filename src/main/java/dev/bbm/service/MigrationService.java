@@ -12,8 +12,10 @@ import dev.bbm.engine.DatabaseContext;
 import dev.bbm.jobs.BatchedMigrationJob;
 import dev.bbm.jobs.JobRegistry;
 import dev.bbm.migration.BatchedMigration;
+import dev.bbm.migration.JobDetail;
 import dev.bbm.migration.JobPage;
 import dev.bbm.migration.JobStatus;
+import dev.bbm.migration.JobTiming;
 import dev.bbm.migration.MigrationConfiguration;
 import dev.bbm.migration.MigrationFilter;
 import dev.bbm.migration.MigrationPage;
@@ -85,6 +87,19 @@ public class MigrationService {
         });
     }
 
+    /** One job of a migration with its transition logs; 404 for an unknown migration or job. */
+    public Uni<JobDetail> job(long migrationId, long jobId) {
+        return jobRepository
+                .detail(pool, migrationId, jobId)
+                .map(found -> found.orElseThrow(() -> new ServiceException.NotFound(
+                        "Batched background migration " + migrationId + " has no job with id " + jobId + ".")));
+    }
+
+    /** When the newest {@code limit} jobs of a migration ran and what they did, oldest first. */
+    public Uni<List<JobTiming>> timings(long migrationId, int limit) {
+        return jobRepository.timings(pool, migrationId, limit);
+    }
+
     /** A page of migrations; a {@code table_name} filter finds the table under any of its spellings. */
     public Uni<MigrationPage> list(MigrationFilter filter, int page, int perPage) {
         if (filter.tableName() == null || !Identifiers.isPlainTableName(filter.tableName())) {
@@ -95,6 +110,11 @@ public class MigrationService {
                                 new MigrationFilter(filter.statuses(), filter.jobClassName(), found.canonicalName()))
                         .orElse(filter))
                 .flatMap(resolved -> migrations.list(pool, resolved, page, perPage));
+    }
+
+    /** How many migrations are in each status (a status without any is absent). */
+    public Uni<Map<MigrationStatus, Long>> countByStatus() {
+        return migrations.countByStatus(pool, null);
     }
 
     /** What the upgrade gate sees: migrations per status, and the oldest unfinished ones. */
