@@ -67,6 +67,8 @@ class AdminPagesTest extends DatabaseTestCase {
     Db ci;
     BrowserContext context;
     Page page;
+    /** What the browser reported against the pages' Content-Security-Policy: must stay empty. */
+    final List<String> blocked = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void launchBrowser() {
@@ -106,11 +108,17 @@ class AdminPagesTest extends DatabaseTestCase {
                 .setBaseURL(root.toString().replaceAll("/$", ""))
                 .setViewportSize(1280, 900));
         page = context.newPage();
+        page.onConsoleMessage(message -> {
+            if (message.text().contains("Content Security Policy")) {
+                blocked.add(message.text());
+            }
+        });
     }
 
     @AfterEach
     void closeBrowserAndCi() {
         context.close();
+        assertEquals(List.of(), blocked, "the pages load nothing their policy refuses");
         ci.clearMigrations();
         ciPool.close().await().atMost(Duration.ofSeconds(10));
     }
@@ -274,6 +282,24 @@ class AdminPagesTest extends DatabaseTestCase {
     }
 
     @Test
+    void aTabShowsTwentyMigrationsAPageLikeTheApi() {
+        for (int i = 1; i <= 21; i++) {
+            migration(db, "ui_page_" + i, 0);
+        }
+        signIn(Api.ADMIN_TOKEN);
+        assertThat(page.locator("#tab-queued .count")).hasText("21");
+        assertThat(page.locator("tbody tr")).hasCount(20);
+        // Newest first, as the API lists them.
+        assertThat(page.locator("tbody tr").first()).containsText("ui_page_21.id");
+        page.locator("#next-page").click();
+        assertThat(page.locator(".pagination")).containsText("Page 2 of 2");
+        assertThat(page.locator("tbody tr")).hasCount(1);
+        assertThat(page.locator("tbody tr")).containsText("ui_page_1.id");
+        page.locator("#previous-page").click();
+        assertThat(page.locator("tbody tr")).hasCount(20);
+    }
+
+    @Test
     void pauseAndResumeFromTheList() {
         long id = migration(db, "ui_pause", 1);
         signIn(Api.ADMIN_TOKEN);
@@ -301,6 +327,11 @@ class AdminPagesTest extends DatabaseTestCase {
         assertThat(page.locator(".parameters")).containsText("Batch size");
         assertThat(page.locator("main form")).hasCount(0);
         assertThat(page.locator("#mark-finished-" + id)).hasCount(0);
+
+        var confirmation = page.navigate("/admin/background_migrations/" + id + "/mark_finished?database=main");
+        assertEquals(403, confirmation.status());
+        assertThat(page.locator(".error")).containsText("read token");
+        page.goBack();
 
         // Even with its session's CSRF token, a read token changes nothing.
         String csrf = page.locator("header input[name=csrf_token]").inputValue();
