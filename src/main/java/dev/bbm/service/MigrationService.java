@@ -156,7 +156,9 @@ public class MigrationService {
 
     private Uni<TableInfo> checkAgainstTable(
             QueueCommand request, BatchedMigrationJob job, JsonNode arguments, Optional<TableInfo> found) {
-        return check.check(job, request.tableName(), request.columnName(), arguments, found)
+        // Deferred: the check refuses some requests before it has a Uni to fail.
+        return Uni.createFrom()
+                .deferred(() -> check.check(job, request.tableName(), request.columnName(), arguments, found))
                 .onFailure(JobArgumentsCheck.Refused.class)
                 .transform(e -> new ServiceException.InvalidInput(((JobArgumentsCheck.Refused) e)
                         .problems().stream()
