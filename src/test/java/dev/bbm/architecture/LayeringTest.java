@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layers run one way: front ends (api, health, metrics, security) → problem → service →
+ * The layers run one way: front ends (api, cli, health, metrics, security) → problem → service →
  * engine → jobs and engine.health → db → migration (the model). A package imports only packages
  * below it, so there is no cycle. Read from the sources' import lines and fully qualified names.
  */
@@ -23,6 +23,8 @@ class LayeringTest {
     private static final Path SOURCES = Path.of("src/main/java");
     private static final Map<String, Integer> RANK = Map.ofEntries(
             Map.entry("dev.bbm.api", 7),
+            // The command line: a front end that speaks HTTP to bbm, never to its services.
+            Map.entry("dev.bbm.cli", 7),
             Map.entry("dev.bbm.api.error", 6),
             Map.entry("dev.bbm.security", 6),
             Map.entry("dev.bbm.health", 6),
