@@ -1,9 +1,7 @@
 package dev.bbm.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +21,6 @@ record RakeArguments(String jobClassName, String tableName, String columnName, J
     /** An example for error messages: the runbook's own. */
     static final String EXAMPLE =
             "CopyColumnUsingBackgroundMigrationJob,events,id,'[[\"id\"]\\, [\"id_convert_to_bigint\"]]'";
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** The whole rake form, optionally after {@code sudo gitlab-rake}; group 1 the database, 2 the arguments. */
     private static final Pattern TASK = Pattern.compile(
@@ -75,9 +71,14 @@ record RakeArguments(String jobClassName, String tableName, String columnName, J
                 ",", escape(jobClassName), escape(tableName), escape(columnName), escape(jobArguments.toString()));
     }
 
+    /** GitLab's name for a migration on its admin page: {@code Job: table.column}. */
+    String label() {
+        return jobClassName + ": " + tableName + "." + columnName;
+    }
+
     /** The body GitLab's finalize and ensure_finished endpoints take. */
     ObjectNode toJson() {
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("job_class_name", jobClassName);
         body.put("table_name", tableName);
         body.put("column_name", columnName);
@@ -121,7 +122,7 @@ record RakeArguments(String jobClassName, String tableName, String columnName, J
     private static JsonNode jobArguments(String json) {
         JsonNode node;
         try {
-            node = JSON.readTree(json);
+            node = Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(
                     "job_arguments is not JSON: " + json + " (" + e.getOriginalMessage() + ")", e);
