@@ -39,6 +39,9 @@ class LayeringTest {
             Map.entry("dev.bbm.config", 0),
             // Apart: it starts the database before CDI exists, and reads only the configuration.
             Map.entry("dev.bbm.embedded", 1));
+    /** Runs beside the service, not in it: it reaches bbm over HTTP and may read only the configuration's names. */
+    private static final String COMMAND_LINE = "dev.bbm.cli";
+
     private static final Pattern REFERENCE = Pattern.compile("\\b(dev\\.bbm(?:\\.[a-z]+)+)\\.[A-Z]");
 
     @Test
@@ -64,6 +67,10 @@ class LayeringTest {
                         Integer targetRank = RANK.get(target);
                         if (!target.equals(pkg) && (targetRank == null || targetRank >= rank)) {
                             violations.add(file.getFileName() + " (" + pkg + ") → " + target);
+                        } else if (pkg.equals(COMMAND_LINE)
+                                && !target.equals(pkg)
+                                && !target.equals("dev.bbm.config")) {
+                            violations.add(file.getFileName() + " (" + pkg + ") → " + target + ": it speaks HTTP only");
                         }
                     }
                 }
