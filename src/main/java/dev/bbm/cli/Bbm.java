@@ -1,8 +1,5 @@
 package dev.bbm.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,17 +101,12 @@ public final class Bbm implements Runnable {
         return USAGE;
     }
 
-    /** The version Maven wrote into the jar; {@code development} when run from classes. */
+    /** The version in the jar's manifest; {@code development} when run from classes. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            try (InputStream pom = Bbm.class.getResourceAsStream("/META-INF/maven/dev.bbm/bbm/pom.properties")) {
-                Properties properties = new Properties();
-                if (pom != null) {
-                    properties.load(pom);
-                }
-                return new String[] {"bbm " + properties.getProperty("version", "development")};
-            }
+        public String[] getVersion() {
+            String version = Bbm.class.getPackage().getImplementationVersion();
+            return new String[] {"bbm " + (version == null ? "development" : version)};
         }
     }
 }
