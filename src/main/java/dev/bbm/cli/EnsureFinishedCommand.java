@@ -32,11 +32,8 @@ final class EnsureFinishedCommand implements Callable<Integer> {
     @Option(names = "--finalize", description = "Finalize it first when it is not finished, and wait")
     private boolean finalize;
 
-    @Option(
-            names = "--timeout",
-            paramLabel = "SECONDS",
-            description = "With --finalize, how long bbm waits at most, 1 to 3600 (default: bbm's, 300)")
-    private Integer timeout;
+    @Mixin
+    private WaitOption waiting;
 
     @Override
     public Integer call() {
@@ -47,7 +44,7 @@ final class EnsureFinishedCommand implements Callable<Integer> {
                 : target.configuration();
         ApiResponse response;
         try {
-            response = api.ensureFinished(configuration, finalize, timeout);
+            response = api.ensureFinished(configuration, finalize, waiting.seconds);
         } catch (CliException e) {
             if (e.httpStatus() != 409) {
                 throw e;

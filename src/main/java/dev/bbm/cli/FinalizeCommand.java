@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * GitLab's {@code gitlab-rake gitlab:background_migrations:finalize[…]}: runs what is left of a
@@ -25,19 +24,16 @@ final class FinalizeCommand implements Callable<Integer> {
     @Mixin
     private MigrationSelector selector;
 
-    @Option(
-            names = "--timeout",
-            paramLabel = "SECONDS",
-            description = "How long bbm waits at most, 1 to 3600 (default: bbm's, 300)")
-    private Integer timeout;
+    @Mixin
+    private WaitOption waiting;
 
     @Override
     public Integer call() {
         MigrationSelector.Target target = selector.target();
         BbmApi api = options.api(target.database());
         ApiResponse response = target.id() != null
-                ? api.finalize(target.id(), timeout)
-                : api.finalize(target.configuration(), timeout);
+                ? api.finalize(target.id(), waiting.seconds)
+                : api.finalize(target.configuration(), waiting.seconds);
         JsonNode m = response.body();
         options.printMigration(m);
         String id = m.path("id").asText();
