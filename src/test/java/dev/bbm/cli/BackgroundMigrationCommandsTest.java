@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The commands for the non-batched queue ({@code remaining}, {@code pending}, {@code steal},
- * {@code retry-pending}) and {@code status} across databases, against the API contract of issue 15
- * served by a stub: the running bbm does not serve these endpoints yet.
+ * {@code retry-pending}) and {@code status} across databases, against issue 15's API contract
+ * served by a stub: what the test bbm cannot show quickly (a migration unfinished in {@code ci},
+ * several pages of migrations, an older bbm without these endpoints) and the exact text printed.
+ * {@code BbmCommandLineTest} runs the same commands against the real endpoints.
  */
 class BackgroundMigrationCommandsTest {
 

@@ -110,6 +110,47 @@ class BbmCommandLineTest extends DatabaseTestCase {
     }
 
     @Test
+    void theRunbooksNonBatchedStepsRemainingPendingStealAndRetryPending() throws Exception {
+        db.createCopyTable("cli_legacy", 300, 0);
+        String copy = "CopyColumnUsingBackgroundMigrationJob";
+        // As an application enqueues them: three key ranges, and one row whose arguments cannot run.
+        db.exec("INSERT INTO background_migration_jobs (class_name, arguments) VALUES"
+                + " ('" + copy + "', '[\"cli_legacy\", \"id\", 1, 100, [[\"a\"], [\"b\"]]]'),"
+                + " ('" + copy + "', '[\"cli_legacy\", \"id\", 101, 200, [[\"a\"], [\"b\"]]]'),"
+                + " ('" + copy + "', '[\"cli_legacy\", \"id\", 201, 300, [[\"a\"], [\"b\"]]]'),"
+                + " ('" + copy + "', '[\"cli_legacy\", \"id\"]')");
+
+        CliRun status = bbm("status");
+        assertEquals(Bbm.UNFINISHED, status.exitCode(), status::toString);
+        assertTrue(status.out().contains("main      " + copy + "  4"), status::toString);
+        CliRun remaining = bbm("remaining");
+        assertEquals(Bbm.OK, remaining.exitCode(), remaining::toString);
+        assertTrue(
+                remaining.out().startsWith("4 background migration jobs remaining in database main."),
+                remaining::toString);
+        assertEquals(4, JSON.readTree(bbm("pending", "--json").out()).size());
+
+        CliRun steal = bbm("steal", copy);
+        assertEquals(Bbm.UNFINISHED, steal.exitCode(), steal::toString);
+        assertTrue(
+                steal.out().startsWith(copy + " in database main: 3 succeeded, 1 failed, 1 remaining."),
+                steal::toString);
+        assertOneLine(steal, "bbm: 1 background migration job failed: see bbm pending");
+        assertEquals(0, db.wrongCopies("cli_legacy", 300));
+        CliRun pending = bbm("pending");
+        assertTrue(pending.out().contains("arguments must be [table_name, column_name"), pending::toString);
+
+        db.exec("UPDATE background_migration_jobs SET arguments = '[\"cli_legacy\", \"id\", 1, 1, [[\"a\"], [\"b\"]]]'"
+                + " WHERE status = 0");
+        CliRun retried = bbm("retry-pending");
+        assertEquals(Bbm.OK, retried.exitCode(), retried::toString);
+        assertTrue(
+                retried.out().startsWith("All classes in database main: 1 succeeded, 0 failed, 0 remaining."),
+                retried::toString);
+        assertEquals(Bbm.OK, bbm("status").exitCode());
+    }
+
+    @Test
     void ensureFinishedOnAnUnfinishedMigrationFailsWithTheBbmCommandThatFinalizesIt() {
         long id = queueEventsCopy();
 
