@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layers run one way: front ends (api, health, metrics, security) → problem → service →
+ * The layers run one way: front ends (api, cli, health, metrics, security) → problem → service →
  * engine → jobs and engine.health → db → migration (the model). A package imports only packages
  * below it, so there is no cycle. Read from the sources' import lines and fully qualified names.
  */
@@ -23,6 +23,8 @@ class LayeringTest {
     private static final Path SOURCES = Path.of("src/main/java");
     private static final Map<String, Integer> RANK = Map.ofEntries(
             Map.entry("dev.bbm.api", 7),
+            // The command line: a front end that speaks HTTP to bbm, never to its services.
+            Map.entry("dev.bbm.cli", 7),
             Map.entry("dev.bbm.api.error", 6),
             Map.entry("dev.bbm.security", 6),
             Map.entry("dev.bbm.health", 6),
@@ -37,6 +39,9 @@ class LayeringTest {
             Map.entry("dev.bbm.config", 0),
             // Apart: it starts the database before CDI exists, and reads only the configuration.
             Map.entry("dev.bbm.embedded", 1));
+    /** Runs beside the service, not in it: it reaches bbm over HTTP and may read only the configuration's names. */
+    private static final String COMMAND_LINE = "dev.bbm.cli";
+
     private static final Pattern REFERENCE = Pattern.compile("\\b(dev\\.bbm(?:\\.[a-z]+)+)\\.[A-Z]");
 
     @Test
@@ -62,6 +67,10 @@ class LayeringTest {
                         Integer targetRank = RANK.get(target);
                         if (!target.equals(pkg) && (targetRank == null || targetRank >= rank)) {
                             violations.add(file.getFileName() + " (" + pkg + ") → " + target);
+                        } else if (pkg.equals(COMMAND_LINE)
+                                && !target.equals(pkg)
+                                && !target.equals("dev.bbm.config")) {
+                            violations.add(file.getFileName() + " (" + pkg + ") → " + target + ": it speaks HTTP only");
                         }
                     }
                 }
