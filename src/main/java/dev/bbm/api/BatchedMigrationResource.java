@@ -544,7 +544,7 @@ public class BatchedMigrationResource {
     }
 
     /** PostgreSQL cannot store or compare the NUL character: a filter holding one is refused. */
-    private static String noNul(String field, String value) {
+    static String noNul(String field, String value) {
         if (value != null && value.indexOf('\u0000') >= 0) {
             throw ApiException.validation(
                             List.of(new FieldError(field, "must not contain the NUL character (\\u0000)")))
@@ -553,7 +553,7 @@ public class BatchedMigrationResource {
         return value;
     }
 
-    private static String blankToNull(String value) {
+    static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
     }
 }

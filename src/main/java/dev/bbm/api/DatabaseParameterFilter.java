@@ -42,7 +42,9 @@ public class DatabaseParameterFilter {
     @ServerRequestFilter(preMatching = true, priority = Priorities.USER + 10)
     public Optional<Response> checkDatabase(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
-        if (!path.startsWith(BatchedMigrationResource.PATH) && !path.startsWith(SettingsResource.PATH)) {
+        if (!path.startsWith(BatchedMigrationResource.PATH)
+                && !path.startsWith(BackgroundMigrationResource.PATH)
+                && !path.startsWith(SettingsResource.PATH)) {
             return Optional.empty();
         }
         if (isForm(request.getHeaderString("Content-Type"))) {

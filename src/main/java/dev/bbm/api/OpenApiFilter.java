@@ -26,6 +26,8 @@ public class OpenApiFilter implements OASFilter {
 
     static final String JOB_METRICS = "JobMetrics";
 
+    static final String NON_BATCHED_ARGUMENTS = "NonBatchedJobArguments";
+
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
         openAPI.getComponents()
@@ -39,6 +41,20 @@ public class OpenApiFilter implements OASFilter {
                                         .addType(Schema.SchemaType.ARRAY)
                                         .items(OASFactory.createSchema()))
                                 .addExample(List.of(List.of("event_id"), List.of("event_id_convert_to_bigint"))));
+        openAPI.getComponents()
+                .addSchema(
+                        NON_BATCHED_ARGUMENTS,
+                        OASFactory.createSchema()
+                                .addType(Schema.SchemaType.ARRAY)
+                                .description("A non-batched job's arguments; for bbm's job classes [table_name,"
+                                        + " column_name, min_value, max_value, job_arguments]")
+                                .items(OASFactory.createSchema())
+                                .addExample(List.of(
+                                        "events",
+                                        "id",
+                                        1,
+                                        10000,
+                                        List.of(List.of("id"), List.of("id_convert_to_bigint")))));
         openAPI.getComponents()
                 .addSchema(
                         JOB_METRICS,

@@ -18,9 +18,10 @@ public final class DatabasePool {
     private DatabasePool() {}
 
     public static Pool open(Vertx vertx, String name, BbmConfig.Database database) {
-        PgConnectOptions options = PgConnectOptions.fromUri(database.url());
-        database.username().ifPresent(options::setUser);
-        database.password().ifPresent(options::setPassword);
+        PgConnectOptions options = connectOptions(
+                database.url(),
+                database.username().orElse(null),
+                database.password().orElse(null));
         return Pool.newInstance(PgBuilder.pool()
                 .connectingTo(options)
                 .with(new PoolOptions()
@@ -29,6 +30,18 @@ public final class DatabasePool {
                         .setShared(false))
                 .using(vertx.getDelegate())
                 .build());
+    }
+
+    /** How to connect to the database at {@code url}; given credentials win over the URL's. */
+    public static PgConnectOptions connectOptions(String url, String username, String password) {
+        PgConnectOptions options = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", ""));
+        if (username != null) {
+            options.setUser(username);
+        }
+        if (password != null) {
+            options.setPassword(password);
+        }
+        return options;
     }
 
     /** Creates or updates bbm's bookkeeping tables in that database (blocking: Flyway uses JDBC). */

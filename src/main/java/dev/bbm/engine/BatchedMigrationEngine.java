@@ -42,6 +42,9 @@ public final class BatchedMigrationEngine {
     private final JobRepository jobs;
     private final SettingsRepository settings;
     private final BatchedMigrationRunner runner;
+    /** The older, non-batched queue's jobs, run beside the migrations under the same switch. */
+    private final LegacyJobRunner legacy;
+
     private final EngineConfig config;
     private final EngineMetrics metrics;
     private final String database;
@@ -67,6 +70,7 @@ public final class BatchedMigrationEngine {
         this.settings = db.applicationSettings();
         this.config = db.settings();
         this.runner = new BatchedMigrationRunner(db);
+        this.legacy = new LegacyJobRunner(db);
     }
 
     /**
@@ -91,6 +95,11 @@ public final class BatchedMigrationEngine {
                     figures.stream().filter(MigratedTuples::done).forEach(figure -> settledReported.add(figure.key()));
                 })
                 .flatMap(ignored -> settings.get(pool))
+                .invoke(current -> {
+                    if (current.executeOnSchedule()) {
+                        legacy.startDue();
+                    }
+                })
                 .flatMap(current -> migrations.executable(pool).flatMap(candidates -> {
                     List<Candidate> scheduledOnes = new ArrayList<>();
                     for (Candidate candidate : candidates) {

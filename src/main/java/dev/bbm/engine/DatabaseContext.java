@@ -3,6 +3,7 @@ package dev.bbm.engine;
 import dev.bbm.config.DatabaseUrls;
 import dev.bbm.db.CatalogRepository;
 import dev.bbm.db.JobRepository;
+import dev.bbm.db.LegacyJobRepository;
 import dev.bbm.db.MigrationRepository;
 import dev.bbm.db.SettingsRepository;
 import dev.bbm.engine.health.DatabaseHealthConfig;
@@ -24,6 +25,7 @@ public record DatabaseContext(
         Pool pool,
         MigrationRepository migrations,
         JobRepository jobs,
+        LegacyJobRepository legacyJobs,
         CatalogRepository catalog,
         SettingsRepository applicationSettings,
         JobRegistry registry,
@@ -41,6 +43,7 @@ public record DatabaseContext(
                 otherPool,
                 migrations,
                 jobs,
+                legacyJobs,
                 catalog,
                 applicationSettings,
                 registry,

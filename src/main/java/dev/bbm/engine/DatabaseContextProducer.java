@@ -2,6 +2,7 @@ package dev.bbm.engine;
 
 import dev.bbm.db.CatalogRepository;
 import dev.bbm.db.JobRepository;
+import dev.bbm.db.LegacyJobRepository;
 import dev.bbm.db.MigrationRepository;
 import dev.bbm.db.SettingsRepository;
 import dev.bbm.engine.health.DatabaseHealthConfig;
@@ -21,6 +22,7 @@ public class DatabaseContextProducer {
             Pool pool,
             MigrationRepository migrations,
             JobRepository jobs,
+            LegacyJobRepository legacyJobs,
             CatalogRepository catalog,
             SettingsRepository applicationSettings,
             JobRegistry registry,
@@ -32,6 +34,7 @@ public class DatabaseContextProducer {
                 pool,
                 migrations,
                 jobs,
+                legacyJobs,
                 catalog,
                 applicationSettings,
                 registry,

@@ -30,7 +30,18 @@ public class Databases {
 
     public Databases(
             DatabaseContext main, BbmConfig config, Config rawConfig, Vertx vertx, EngineMetricsFactory metrics) {
-        served.put(main.name(), ServedDatabase.ready(main));
+        served.put(
+                main.name(),
+                ServedDatabase.ready(
+                        main,
+                        DatabasePool.connectOptions(
+                                rawConfig.getValue("quarkus.datasource.reactive.url", String.class),
+                                rawConfig
+                                        .getOptionalValue("quarkus.datasource.username", String.class)
+                                        .orElse(null),
+                                rawConfig
+                                        .getOptionalValue("quarkus.datasource.password", String.class)
+                                        .orElse(null))));
         Map<String, BbmConfig.Database> configured = new TreeMap<>(config.databases());
         // The embedded server's databases: their URLs exist only once the server runs, so they
         // are not among the names the configuration lists up front.
@@ -52,7 +63,15 @@ public class Databases {
             BbmConfig.Database database = configured.get(name);
             DatabaseContext context =
                     main.forDatabase(name, DatabasePool.open(vertx, name, database), metrics.forDatabase(name));
-            served.put(name, ServedDatabase.withSchema(context, () -> DatabasePool.migrateSchema(database)));
+            served.put(
+                    name,
+                    ServedDatabase.withSchema(
+                            context,
+                            DatabasePool.connectOptions(
+                                    database.url(),
+                                    database.username().orElse(null),
+                                    database.password().orElse(null)),
+                            () -> DatabasePool.migrateSchema(database)));
         });
     }
 

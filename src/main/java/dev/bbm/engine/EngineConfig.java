@@ -57,6 +57,14 @@ public interface EngineConfig {
     @WithDefault("1h")
     Duration stuckJobsTimeout();
 
+    /** Jobs of the non-batched queue each database's engine runs at once, at most. */
+    @WithDefault("2")
+    int legacyConcurrency();
+
+    /** A failed job of the non-batched queue waits this long times its attempts before the next. */
+    @WithDefault("30s")
+    Duration legacyRetryBackoff();
+
     /** statement_timeout of bbm's own batch statements, so bbm never holds locks for long. */
     @WithDefault("60s")
     Duration statementTimeout();

@@ -1,13 +1,17 @@
 package dev.bbm.engine;
 
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,19 +23,52 @@ public class EngineScheduler {
 
     private static final Logger LOG = Logger.getLogger(EngineScheduler.class);
 
-    /** One database's engine, and whether its last tick is still under way. */
-    private record Ticking(ServedDatabase database, BatchedMigrationEngine engine, AtomicBoolean busy) {}
+    /**
+     * One database's engine, whether its last tick is still under way, and whether work arrived
+     * meanwhile (it ticks again at once when the tick ends).
+     */
+    private record Ticking(
+            ServedDatabase database,
+            BatchedMigrationEngine engine,
+            AtomicBoolean busy,
+            AtomicBoolean again,
+            WorkNotifications notifications) {}
 
     private final List<Ticking> engines;
     private final EngineConfig config;
     /** The scheduler's heartbeat, for liveness; the start counts as the first beat. */
     private volatile Instant lastTick = Instant.now();
 
-    public EngineScheduler(Databases databases, DatabaseContext main) {
-        this.engines = databases.all().stream()
-                .map(database -> new Ticking(database, database.context().newEngine(), new AtomicBoolean()))
-                .toList();
+    public EngineScheduler(Databases databases, DatabaseContext main, Vertx vertx) {
         this.config = main.settings();
+        List<Ticking> all = new ArrayList<>();
+        for (ServedDatabase database : databases.all()) {
+            AtomicReference<Ticking> self = new AtomicReference<>();
+            Ticking ticking = new Ticking(
+                    database,
+                    database.context().newEngine(),
+                    new AtomicBoolean(),
+                    new AtomicBoolean(),
+                    new WorkNotifications(
+                            vertx.getDelegate(), database.name(), database.connectOptions(), () -> wake(self.get())));
+            self.set(ticking);
+            all.add(ticking);
+        }
+        this.engines = List.copyOf(all);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (config.enabled()) {
+            engines.forEach(ticking -> ticking.notifications().start());
+        }
+    }
+
+    /** Work arrived on the database: its engine ticks now, or once its tick under way ends. */
+    private void wake(Ticking ticking) {
+        if (config.enabled()) {
+            ticking.again().set(true);
+            tickOne(ticking);
+        }
     }
 
     @Scheduled(
@@ -63,11 +100,38 @@ public class EngineScheduler {
         return Uni.createFrom().voidItem();
     }
 
+    /** Ticks the database's engine unless its last tick is still under way. */
+    private void tickOne(Ticking ticking) {
+        if (!ticking.busy().compareAndSet(false, true)) {
+            return; // its tick under way ends, then looks at `again`
+        }
+        ticking.again().set(false);
+        ticking.database()
+                .ensureSchema()
+                .chain(ticking.engine()::tick)
+                .onTermination()
+                .invoke(() -> {
+                    ticking.busy().set(false);
+                    if (ticking.again().get()) {
+                        tickOne(ticking);
+                    }
+                })
+                .subscribe()
+                .with(
+                        ignored -> {},
+                        e -> LOG.debugf(
+                                "Database %s: tick skipped: %s",
+                                ticking.database().name(), e.getMessage()));
+    }
+
     public Instant lastTick() {
         return lastTick;
     }
 
     void onShutdown(@Observes ShutdownEvent event) {
-        engines.forEach(ticking -> ticking.engine().stop());
+        engines.forEach(ticking -> {
+            ticking.notifications().stop();
+            ticking.engine().stop();
+        });
     }
 }

@@ -3,6 +3,7 @@ package dev.bbm.engine;
 import dev.bbm.db.DatabaseOutage;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.pgclient.PgConnectOptions;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -17,22 +18,24 @@ public final class ServedDatabase {
 
     private final DatabaseContext context;
     private final DatabaseOutage outage;
+    private final PgConnectOptions connectOptions;
     private final Runnable createSchema;
     private volatile boolean schemaReady;
     private volatile String schemaProblem;
 
     /** A database whose bookkeeping tables exist already ({@code main}: Quarkus' Flyway). */
-    static ServedDatabase ready(DatabaseContext context) {
-        return new ServedDatabase(context, null);
+    static ServedDatabase ready(DatabaseContext context, PgConnectOptions connectOptions) {
+        return new ServedDatabase(context, connectOptions, null);
     }
 
     /** A database whose tables {@code createSchema} creates or updates (blocking). */
-    static ServedDatabase withSchema(DatabaseContext context, Runnable createSchema) {
-        return new ServedDatabase(context, createSchema);
+    static ServedDatabase withSchema(DatabaseContext context, PgConnectOptions connectOptions, Runnable createSchema) {
+        return new ServedDatabase(context, connectOptions, createSchema);
     }
 
-    private ServedDatabase(DatabaseContext context, Runnable createSchema) {
+    private ServedDatabase(DatabaseContext context, PgConnectOptions connectOptions, Runnable createSchema) {
         this.context = context;
+        this.connectOptions = connectOptions;
         this.outage = new DatabaseOutage(context.name(), context.pool());
         this.createSchema = createSchema;
         this.schemaReady = createSchema == null;
@@ -44,6 +47,11 @@ public final class ServedDatabase {
 
     public DatabaseContext context() {
         return context;
+    }
+
+    /** How to open a session of its own on this database (to LISTEN). */
+    PgConnectOptions connectOptions() {
+        return connectOptions;
     }
 
     /** Logs this database's outages, once each. */

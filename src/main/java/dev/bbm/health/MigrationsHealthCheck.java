@@ -36,7 +36,8 @@ public class MigrationsHealthCheck implements AsyncHealthCheck {
     static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
 
     /** One database's part of the answer: its gate view, or why it could not be read. */
-    private record Seen(String database, MigrationService.GateView gate, String problem) {}
+    private record Seen(
+            String database, MigrationService.GateView gate, Map<String, Long> nonBatched, String problem) {}
 
     private final DatabaseServices databases;
     private final HealthConfig config;
@@ -57,15 +58,20 @@ public class MigrationsHealthCheck implements AsyncHealthCheck {
 
     private Uni<Seen> read(DatabaseServices.Served served) {
         String name = served.database();
-        return served.migrations()
-                .gate(config.requiredJobClasses().orElse(null), LISTED_UNFINISHED)
+        return Uni.combine()
+                .all()
+                .unis(
+                        served.migrations().gate(config.requiredJobClasses().orElse(null), LISTED_UNFINISHED),
+                        served.legacy().remaining())
+                .asTuple()
                 .ifNoItem()
                 .after(READ_TIMEOUT)
                 .fail()
-                .map(gate -> new Seen(name, gate, null))
+                .map(both -> new Seen(name, both.getItem1(), inScope(both.getItem2()), null))
                 .onFailure()
                 .recoverWithItem(e -> new Seen(
                         name,
+                        null,
                         null,
                         "The database cannot be read: "
                                 + databases
@@ -73,9 +79,20 @@ public class MigrationsHealthCheck implements AsyncHealthCheck {
                                         .orElse(e.getMessage() == null ? e.toString() : e.getMessage())));
     }
 
+    /** The non-batched jobs the gate waits for: of the required job classes, when some are named. */
+    private Map<String, Long> inScope(Map<String, Long> pendingByClass) {
+        List<String> required = config.requiredJobClasses().orElse(null);
+        Map<String, Long> result = new TreeMap<>(pendingByClass);
+        if (required != null) {
+            result.keySet().retainAll(required);
+        }
+        return result;
+    }
+
     private HealthCheckResponse respond(List<Seen> seen) {
         HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME);
         long open = 0;
+        long nonBatched = 0;
         boolean readable = true;
         Map<String, Long> byStatus = new TreeMap<>();
         List<String> unfinished = new ArrayList<>();
@@ -93,15 +110,26 @@ public class MigrationsHealthCheck implements AsyncHealthCheck {
                     openHere += entry.getValue();
                 }
             }
+            long pendingHere = database.nonBatched().values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
             open += openHere;
-            response.withData(database.database(), openHere + " unfinished");
+            nonBatched += pendingHere;
+            response.withData(
+                    database.database(),
+                    openHere + " unfinished"
+                            + (pendingHere == 0 ? "" : ", " + pendingHere + " non-batched jobs pending"));
+            database.nonBatched()
+                    .forEach((className, count) -> unfinished.add(
+                            database.database() + ": " + count + " pending non-batched jobs of " + className));
             for (BatchedMigration m : database.gate().unfinished()) {
                 unfinished.add(database.database() + ": " + m.id() + " " + m.jobClassName() + " on " + m.tableName()
                         + "." + m.columnName() + " (" + m.status().apiName() + ")");
             }
         }
-        response.status(readable && (open == 0 || config.gate() == HealthConfig.Gate.NONE))
+        response.status(readable && (open + nonBatched == 0 || config.gate() == HealthConfig.Gate.NONE))
                 .withData("unfinished", open)
+                .withData("non_batched_pending", nonBatched)
                 .withData("gate", config.gate().name().toLowerCase());
         byStatus.forEach(response::withData);
         for (int i = 0; i < Math.min(unfinished.size(), LISTED_UNFINISHED); i++) {

@@ -4,6 +4,7 @@ import dev.bbm.db.DatabaseOutage;
 import dev.bbm.engine.Databases;
 import dev.bbm.engine.ServedDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +16,11 @@ public class DatabaseServices {
 
     /** What operators and clients do on one database. */
     public record Served(
-            String database, MigrationService migrations, MigrationActionService actions, SettingsService settings) {}
+            String database,
+            MigrationService migrations,
+            MigrationActionService actions,
+            SettingsService settings,
+            LegacyQueueService legacy) {}
 
     private final Databases databases;
     private final Map<String, Served> served = new LinkedHashMap<>();
@@ -30,7 +35,8 @@ public class DatabaseServices {
                             database.name(),
                             migrations,
                             new MigrationActionService(database.context(), migrations),
-                            new SettingsService(database.context())));
+                            new SettingsService(database.context()),
+                            new LegacyQueueService(database.context())));
         }
     }
 
@@ -43,7 +49,7 @@ public class DatabaseServices {
     }
 
     /** {@code main} first, then the others by name. */
-    public Iterable<Served> all() {
+    public Collection<Served> all() {
         return served.values();
     }
 

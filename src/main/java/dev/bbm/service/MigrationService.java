@@ -9,6 +9,7 @@ import dev.bbm.db.MigrationRepository;
 import dev.bbm.db.MigrationRepository.NewMigration;
 import dev.bbm.db.TableInfo;
 import dev.bbm.engine.DatabaseContext;
+import dev.bbm.engine.JobArgumentsCheck;
 import dev.bbm.jobs.BatchedMigrationJob;
 import dev.bbm.jobs.JobRegistry;
 import dev.bbm.migration.BatchedMigration;
@@ -21,16 +22,11 @@ import dev.bbm.migration.MigrationFilter;
 import dev.bbm.migration.MigrationPage;
 import dev.bbm.migration.MigrationRow;
 import dev.bbm.migration.MigrationStatus;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** Queueing and reading migrations: the use cases behind the API. */
 public class MigrationService {
@@ -44,15 +40,6 @@ public class MigrationService {
     /** GitLab's first key; lower keys that exist lower it (see {@link #insert}). */
     public static final long DEFAULT_MIN_VALUE = 1;
 
-    /** bbm's bookkeeping: a migration of these could destroy the record of every migration. */
-    static final Set<String> BBM_TABLES = Set.of(
-            "batched_background_migrations",
-            "batched_background_migration_jobs",
-            "batched_background_migration_job_transition_logs",
-            "background_migration_jobs",
-            "bbm_application_settings",
-            "bbm_schema_history");
-
     /** A queue request's outcome: the migration, and whether this request created it. */
     public record Queued(MigrationRow migration, boolean created) {}
 
@@ -61,6 +48,7 @@ public class MigrationService {
     private final CatalogRepository catalog;
     private final JobRegistry registry;
     private final JobRepository jobRepository;
+    private final JobArgumentsCheck check;
 
     public MigrationService(DatabaseContext db) {
         this.pool = db.pool();
@@ -68,6 +56,7 @@ public class MigrationService {
         this.catalog = db.catalog();
         this.registry = db.registry();
         this.jobRepository = db.jobs();
+        this.check = new JobArgumentsCheck(db);
     }
 
     public Uni<MigrationRow> get(long id) {
@@ -187,95 +176,14 @@ public class MigrationService {
 
     private Uni<TableInfo> checkAgainstTable(
             QueueCommand request, BatchedMigrationJob job, JsonNode arguments, Optional<TableInfo> found) {
-        if (found.isEmpty()) {
-            throw new ServiceException.InvalidInput(
-                    List.of(new FieldError("table_name", "table '" + request.tableName() + "' does not exist")));
-        }
-        TableInfo table = found.get();
-        if (table.schema().startsWith("pg_") || table.schema().equals("information_schema")) {
-            throw new ServiceException.InvalidInput(List.of(new FieldError(
-                    "table_name",
-                    "'" + request.tableName() + "' is a system catalog; bbm migrates application tables only")));
-        }
-        if (BBM_TABLES.contains(table.name())) {
-            throw new ServiceException.InvalidInput(List.of(new FieldError(
-                    "table_name",
-                    "'" + request.tableName() + "' is one of bbm's own tables; bbm migrates application tables only")));
-        }
-        List<FieldError> errors = new ArrayList<>();
-        if (table.columnType(request.columnName()).isEmpty()) {
-            errors.add(new FieldError(
-                    "column_name",
-                    "column '" + request.columnName() + "' does not exist in table '" + request.tableName() + "'"));
-        } else if (!table.isIntegerColumn(request.columnName())) {
-            errors.add(new FieldError(
-                    "column_name",
-                    "column '" + request.columnName()
-                            + "' must be an integer column (smallint, integer or bigint) to be cut into key ranges"));
-        }
-        job.validateArguments(arguments, table, request.columnName())
-                .forEach(message -> errors.add(new FieldError("job_arguments", message)));
-        if (!errors.isEmpty()) {
-            throw new ServiceException.InvalidInput(errors);
-        }
-        return valuesFit(job.columnValues(arguments), table)
-                .flatMap(ignored ->
-                        dryRun(job, new BatchedMigrationJob.SubBatch(table, request.columnName(), arguments, 1, 0)))
-                .replaceWith(table);
-    }
-
-    /**
-     * Refuses a constant its column cannot hold exactly: a {@code varchar(8)} would cut
-     * {@code archived_old} to {@code archived} (and a delete would then match {@code archived}),
-     * a {@code numeric(5,2)} would round {@code 1.239}.
-     */
-    private Uni<Void> valuesFit(List<BatchedMigrationJob.ColumnValue> values, TableInfo table) {
-        return Multi.createFrom()
-                .iterable(values)
-                .onItem()
-                .transformToUniAndConcatenate(value -> catalog.storedAs(pool, table, value.column(), value.value())
-                        .map(stored -> stored.map(s -> "value \"" + value.value() + "\" does not fit column '"
-                                + value.column()
-                                + "' (" + table.columnType(value.column()).orElseThrow()
-                                + ") exactly: it would become \""
-                                + s + "\"; give a value the column holds as it is"))
-                        .onFailure(PgException.class)
-                        .recoverWithItem(e -> Optional.of("value \"" + value.value()
-                                + "\" is not a valid "
-                                + table.columnType(value.column()).orElseThrow() + " for column '"
-                                + value.column() + "': " + ((PgException) e).getErrorMessage())))
-                .collect()
-                .asList()
-                .invoke(problems -> {
-                    List<FieldError> errors = problems.stream()
-                            .flatMap(Optional::stream)
-                            .map(message -> new FieldError("job_arguments", message))
-                            .toList();
-                    if (!errors.isEmpty()) {
-                        throw new ServiceException.InvalidInput(errors);
-                    }
-                })
-                .replaceWithVoid();
-    }
-
-    /**
-     * Runs the job's SQL on an empty range in a transaction that is rolled back: PostgreSQL then
-     * checks what the catalog alone cannot (types that do not convert, missing privileges).
-     */
-    private Uni<Void> dryRun(BatchedMigrationJob job, BatchedMigrationJob.SubBatch empty) {
-        BatchedMigrationJob.SubBatchStatement statement = job.subBatchStatement(empty);
-        return pool.withConnection(connection -> connection
-                        .begin()
-                        .flatMap(tx -> connection
-                                .preparedQuery(statement.sql())
-                                .execute(Tuple.from(statement.params()))
-                                .onItemOrFailure()
-                                .call(tx::rollback)))
-                .onFailure(PgException.class)
-                .transform(e -> new ServiceException.InvalidInput(List.of(new FieldError(
-                        "job_arguments",
-                        "PostgreSQL refused the job's statement: " + ((PgException) e).getErrorMessage()))))
-                .replaceWithVoid();
+        // Deferred: the check refuses some requests before it has a Uni to fail.
+        return Uni.createFrom()
+                .deferred(() -> check.check(job, request.tableName(), request.columnName(), arguments, found))
+                .onFailure(JobArgumentsCheck.Refused.class)
+                .transform(e -> new ServiceException.InvalidInput(((JobArgumentsCheck.Refused) e)
+                        .problems().stream()
+                                .map(problem -> new FieldError(problem.field(), problem.message()))
+                                .toList()));
     }
 
     /**

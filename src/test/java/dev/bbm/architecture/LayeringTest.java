@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layers run one way: front ends (api, ui, health, metrics, security) → problem → service →
+ * The layers run one way: front ends (api, ui, cli, health, metrics, security) → problem → service →
  * engine → jobs and engine.health → db → migration (the model). A package imports only packages
  * below it, so there is no cycle. Read from the sources' import lines and fully qualified names.
  */
@@ -26,6 +26,8 @@ class LayeringTest {
             Map.entry("dev.bbm.api", 7),
             // The admin pages: a front end beside the API, on the same services.
             Map.entry("dev.bbm.ui", 7),
+            // The command line: a front end that speaks HTTP to bbm, never to its services.
+            Map.entry("dev.bbm.cli", 7),
             Map.entry("dev.bbm.api.error", 6),
             Map.entry("dev.bbm.security", 6),
             Map.entry("dev.bbm.health", 6),
@@ -47,6 +49,9 @@ class LayeringTest {
     private static final Map<String, Set<String>> BYPASSES = Map.of(
             "dev.bbm.ui",
             Set.of("dev.bbm.db", "dev.bbm.engine", "dev.bbm.engine.health", "dev.bbm.jobs", "dev.bbm.embedded"));
+
+    /** Runs beside the service, not in it: it reaches bbm over HTTP and may read only the configuration's names. */
+    private static final String COMMAND_LINE = "dev.bbm.cli";
 
     private static final Pattern REFERENCE = Pattern.compile("\\b(dev\\.bbm(?:\\.[a-z]+)+)\\.[A-Z]");
 
@@ -76,6 +81,10 @@ class LayeringTest {
                                         || targetRank >= rank
                                         || BYPASSES.getOrDefault(pkg, Set.of()).contains(target))) {
                             violations.add(file.getFileName() + " (" + pkg + ") → " + target);
+                        } else if (pkg.equals(COMMAND_LINE)
+                                && !target.equals(pkg)
+                                && !target.equals("dev.bbm.config")) {
+                            violations.add(file.getFileName() + " (" + pkg + ") → " + target + ": it speaks HTTP only");
                         }
                     }
                 }

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DatabaseOutageIT {
 
     private static final String MIGRATIONS = "/api/v4/admin/batched_background_migrations";
-    private static final String UNREACHABLE_LOGGED = "The database is unreachable";
-    private static final String REACHABLE_LOGGED = "The database is reachable again";
+    private static final String UNREACHABLE_LOGGED = "Database main is unreachable";
+    private static final String REACHABLE_LOGGED = "Database main is reachable again";
 
     @TempDir
     Path dir;
@@ -84,6 +84,8 @@ class DatabaseOutageIT {
                 assertUnavailable(bbm.get("/api/v4/application/settings"));
                 assertUnavailable(bbm.post(MIGRATIONS, FaultDatabase.copy("outage_events", "\"batch_size\":10")));
             }
+            // The first refusal makes bbm look at the database (one SELECT 1), which logs the outage.
+            await().atMost(Duration.ofSeconds(5)).until(() -> occurrences(bbm, UNREACHABLE_LOGGED) >= 1);
             assertEquals(1, occurrences(bbm, UNREACHABLE_LOGGED), "30 refused calls, one outage: " + log(bbm));
 
             db.start();
@@ -95,6 +97,7 @@ class DatabaseOutageIT {
             db.stop();
             assertUnavailable(bbm.get(MIGRATIONS + "/1"));
             assertUnavailable(bbm.get(MIGRATIONS));
+            await().atMost(Duration.ofSeconds(5)).until(() -> occurrences(bbm, UNREACHABLE_LOGGED) >= 2);
             assertEquals(2, occurrences(bbm, UNREACHABLE_LOGGED), "a second outage is logged again: " + log(bbm));
 
             String log = log(bbm);
