@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -40,16 +39,11 @@ final class BbmApi {
         return new BbmApi(http, otherDatabase);
     }
 
-    /**
-     * The databases bbm serves. A bbm from before {@code GET /api/v4/admin/databases} serves
-     * {@code main} alone as far as the command line can tell, so a 404 there means just this database.
-     */
+    /** The databases bbm serves. */
     List<String> databases() {
-        return optional(() -> http.send("GET", DATABASES, Map.of(), null))
-                .map(response -> JsonList.of(response.body()).stream()
-                        .map(db -> db.path("name").asText())
-                        .toList())
-                .orElse(List.of(database));
+        return JsonList.of(http.send("GET", DATABASES, Map.of(), null).body()).stream()
+                .map(db -> db.path("name").asText())
+                .toList();
     }
 
     ApiResponse migrations(String status, Integer page, Integer perPage) {
@@ -119,9 +113,9 @@ final class BbmApi {
         return aboutMigration(id, () -> http.send("PUT", MIGRATIONS + "/" + id + "/mark_finished", query(), confirm));
     }
 
-    /** The queue of non-batched background migrations, or nothing when this bbm does not serve one. */
-    Optional<ApiResponse> remaining() {
-        return optional(() -> http.send("GET", BACKGROUND_MIGRATIONS + "/remaining", query(), null));
+    /** How many jobs of the non-batched background migrations' queue are still to run, per class. */
+    ApiResponse remaining() {
+        return http.send("GET", BACKGROUND_MIGRATIONS + "/remaining", query(), null);
     }
 
     ApiResponse pending(String className, Integer page, Integer perPage) {
@@ -162,18 +156,6 @@ final class BbmApi {
         } catch (CliException e) {
             if (e.httpStatus() == 404) {
                 throw new CliException(Bbm.NOT_FOUND, what + " not found in database " + database, e.httpStatus());
-            }
-            throw e;
-        }
-    }
-
-    /** An endpoint a bbm of another version may lack: its 404 is an absence, not an error. */
-    private static Optional<ApiResponse> optional(Supplier<ApiResponse> call) {
-        try {
-            return Optional.of(call.get());
-        } catch (CliException e) {
-            if (e.httpStatus() == 404) {
-                return Optional.empty();
             }
             throw e;
         }

@@ -51,7 +51,7 @@ final class JobsCommand implements Callable<Integer> {
                     lastError(job));
         }
         table.print(options.out());
-        PageOptions.printFooter(response, "jobs", options.out());
+        PageOptions.printFooter(response, "job", options.out());
         return Bbm.OK;
     }
 

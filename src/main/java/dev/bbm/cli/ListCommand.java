@@ -42,7 +42,7 @@ final class ListCommand implements Callable<Integer> {
         ApiResponse response = options.api().migrations(status, paging.page, paging.perPage);
         options.print(response.body(), out -> {
             MigrationView.print(JsonList.of(response.body()), out);
-            PageOptions.printFooter(response, "migrations", out);
+            PageOptions.printFooter(response, "migration", out);
         });
         return Bbm.OK;
     }

@@ -12,13 +12,14 @@ final class PageOptions {
     @Option(names = "--per-page", paramLabel = "N", description = "Rows per page, at most 100 (default: 20)")
     Integer perPage;
 
-    /** {@code Page 1 of 3 (45 migrations); next: --page 2}, from GitLab's paging headers. */
-    static void printFooter(ApiResponse response, String things, PrintWriter out) {
+    /** {@code Page 1 of 3 (45 migrations); next: --page 2}, from GitLab's paging headers; {@code thing} is singular. */
+    static void printFooter(ApiResponse response, String thing, PrintWriter out) {
         String page = response.header("X-Page");
         String pages = response.header("X-Total-Pages");
         String next = response.header("X-Next-Page");
+        String total = response.header("X-Total");
         out.println("Page " + (page.isEmpty() ? "1" : page) + (pages.isEmpty() ? "" : " of " + pages) + " ("
-                + (response.header("X-Total").isEmpty() ? "?" : response.header("X-Total")) + " " + things + ")"
+                + (total.isEmpty() ? "?" : total) + " " + thing + (total.equals("1") ? "" : "s") + ")"
                 + (next.isEmpty() ? "" : "; next: --page " + next));
     }
 }

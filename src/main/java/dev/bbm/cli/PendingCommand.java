@@ -39,7 +39,7 @@ final class PendingCommand implements Callable<Integer> {
                                 : "");
             }
             table.print(out);
-            PageOptions.printFooter(response, "pending jobs", out);
+            PageOptions.printFooter(response, "pending job", out);
         });
         return Bbm.OK;
     }

@@ -18,14 +18,11 @@ final class RemainingCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BbmApi api = options.api();
-        ApiResponse response = api.remaining()
-                .orElseThrow(() -> new CliException(
-                        Bbm.NOT_FOUND,
-                        "this bbm serves no queue of non-batched background migrations (no "
-                                + BbmApi.BACKGROUND_MIGRATIONS + "/remaining)"));
+        ApiResponse response = api.remaining();
         options.print(response.body(), out -> {
-            out.println(response.body().path("remaining").asLong() + " background migration jobs remaining in database "
-                    + api.database() + ".");
+            long remaining = response.body().path("remaining").asLong();
+            out.println(remaining + " background migration job" + (remaining == 1 ? "" : "s")
+                    + " remaining in database " + api.database() + ".");
             Table classes = new Table("CLASS", "REMAINING");
             response.body()
                     .path("classes")

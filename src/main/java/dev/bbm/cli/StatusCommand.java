@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,11 +29,11 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     private ApiOptions options;
 
-    /** One database's unfinished work; {@code remaining} is empty where bbm serves no non-batched queue. */
-    private record DatabaseStatus(String database, List<JsonNode> unfinished, Optional<JsonNode> remaining) {
+    /** One database's unfinished work: its batched migrations not done, and its non-batched queue's counts. */
+    private record DatabaseStatus(String database, List<JsonNode> unfinished, JsonNode remaining) {
 
         long remainingJobs() {
-            return remaining.map(r -> r.path("remaining").asLong()).orElse(0L);
+            return remaining.path("remaining").asLong();
         }
 
         boolean finished() {
@@ -54,7 +53,7 @@ final class StatusCommand implements Callable<Integer> {
                     on.allMigrations().stream()
                             .filter(m -> !MigrationView.isDone(m))
                             .toList(),
-                    on.remaining().map(ApiResponse::body)));
+                    on.remaining().body()));
         }
         boolean finished = statuses.stream().allMatch(DatabaseStatus::finished);
         if (options.json()) {
@@ -72,7 +71,7 @@ final class StatusCommand implements Callable<Integer> {
             ObjectNode db = databases.addObject().put("database", status.database());
             db.put("finished", status.finished());
             db.putArray("batched_background_migrations").addAll(status.unfinished());
-            db.set("background_migrations", status.remaining().orElse(null));
+            db.set("background_migrations", status.remaining());
         }
         return root;
     }
@@ -80,7 +79,6 @@ final class StatusCommand implements Callable<Integer> {
     private static void print(List<DatabaseStatus> statuses, boolean finished, PrintWriter out) {
         Table batched = new Table("DATABASE", "ID", "MIGRATION", "STATUS", "PROGRESS", "ETA");
         Table queue = new Table("DATABASE", "CLASS (NOT BATCHED)", "REMAINING");
-        List<String> notServed = new ArrayList<>();
         for (DatabaseStatus status : statuses) {
             for (JsonNode m : status.unfinished()) {
                 batched.row(
@@ -92,13 +90,11 @@ final class StatusCommand implements Callable<Integer> {
                         MigrationView.eta(m));
             }
             status.remaining()
-                    .ifPresentOrElse(
-                            r -> r.path("classes")
-                                    .forEach(c -> queue.row(
-                                            status.database(),
-                                            c.path("class_name").asText(),
-                                            c.path("remaining").asLong())),
-                            () -> notServed.add(status.database()));
+                    .path("classes")
+                    .forEach(c -> queue.row(
+                            status.database(),
+                            c.path("class_name").asText(),
+                            c.path("remaining").asLong()));
         }
         if (!batched.isEmpty()) {
             batched.print(out);
@@ -120,10 +116,6 @@ final class StatusCommand implements Callable<Integer> {
             out.println("Not finished: " + unfinished + " batched background migration" + (unfinished == 1 ? "" : "s")
                     + ", " + remaining + " background migration job" + (remaining == 1 ? "" : "s")
                     + " remaining (" + databases + ").");
-        }
-        if (!notServed.isEmpty()) {
-            out.println("This bbm serves no queue of non-batched background migrations for "
-                    + String.join(", ", notServed) + ".");
         }
     }
 }
