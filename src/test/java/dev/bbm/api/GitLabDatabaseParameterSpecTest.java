@@ -10,12 +10,7 @@ import dev.bbm.support.DatabaseTestCase;
 import dev.bbm.support.Db;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,24 +33,18 @@ class GitLabDatabaseParameterSpecTest extends DatabaseTestCase {
     @ConfigProperty(name = "bbm.databases.ci.url")
     String ciUrl;
 
-    Pool ciPool;
     Db ci;
 
     @BeforeEach
     void cleanCi() {
-        ciPool = Pool.newInstance(PgBuilder.pool()
-                .connectingTo(PgConnectOptions.fromUri(ciUrl))
-                .with(new PoolOptions().setMaxSize(2))
-                .using(vertx.getDelegate())
-                .build());
-        ci = new Db(ciPool);
+        ci = Db.onOwnPool(vertx, ciUrl);
         ci.clearMigrations();
     }
 
     @AfterEach
     void closeCi() {
         ci.clearMigrations();
-        ciPool.close().await().atMost(Duration.ofSeconds(10));
+        ci.close();
     }
 
     /** GitLab's factory {@code :batched_background_migration} with a status trait, in {@code db}. */

@@ -15,10 +15,6 @@ import dev.bbm.support.DatabaseTestCase;
 import dev.bbm.support.Db;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import org.awaitility.Awaitility;
@@ -44,17 +40,11 @@ class SeveralDatabasesTest extends DatabaseTestCase {
     @ConfigProperty(name = "bbm.databases.ci.url")
     String ciUrl;
 
-    Pool ciPool;
     Db ci;
 
     @BeforeEach
     void cleanCi() {
-        ciPool = Pool.newInstance(PgBuilder.pool()
-                .connectingTo(PgConnectOptions.fromUri(ciUrl))
-                .with(new PoolOptions().setMaxSize(2))
-                .using(vertx.getDelegate())
-                .build());
-        ci = new Db(ciPool);
+        ci = Db.onOwnPool(vertx, ciUrl);
         ci.clearMigrations();
     }
 
@@ -62,7 +52,7 @@ class SeveralDatabasesTest extends DatabaseTestCase {
     void stopCi() {
         db.exec("ALTER DATABASE " + ciName() + " ALLOW_CONNECTIONS true");
         ci.clearMigrations();
-        ciPool.close().await().atMost(Duration.ofSeconds(10));
+        ci.close();
     }
 
     private String ciName() {

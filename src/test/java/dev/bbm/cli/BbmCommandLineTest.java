@@ -16,16 +16,11 @@ import dev.bbm.support.Db;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URL;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,26 +65,19 @@ class BbmCommandLineTest extends DatabaseTestCase {
     @ConfigProperty(name = "bbm.databases.ci.url")
     String ciUrl;
 
-    private Pool ciPool;
-
     /** The test profile's second database, cleaned before and after each test so that others never see its rows. */
     private Db ci;
 
     @BeforeEach
     void cleanCi() {
-        ciPool = Pool.newInstance(PgBuilder.pool()
-                .connectingTo(PgConnectOptions.fromUri(ciUrl))
-                .with(new PoolOptions().setMaxSize(2))
-                .using(vertx.getDelegate())
-                .build());
-        ci = new Db(ciPool);
+        ci = Db.onOwnPool(vertx, ciUrl);
         ci.clearMigrations();
     }
 
     @AfterEach
     void stopCi() {
         ci.clearMigrations();
-        ciPool.close().await().atMost(Duration.ofSeconds(10));
+        ci.close();
     }
 
     /** {@code bbm args…} in this JVM, with the admin token: the same command line and HTTP, no process start. */

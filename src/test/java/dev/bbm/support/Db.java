@@ -1,8 +1,12 @@
 package dev.bbm.support;
 
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +19,23 @@ public final class Db {
 
     public Db(Pool pool) {
         this.pool = pool;
+    }
+
+    /**
+     * A Db on a small pool of its own at {@code url} (the test profile's second database,
+     * {@code ci}); {@link #close()} closes that pool.
+     */
+    public static Db onOwnPool(Vertx vertx, String url) {
+        return new Db(Pool.newInstance(PgBuilder.pool()
+                .connectingTo(PgConnectOptions.fromUri(url))
+                .with(new PoolOptions().setMaxSize(2))
+                .using(vertx.getDelegate())
+                .build()));
+    }
+
+    /** Closes the pool (of a Db made by {@link #onOwnPool}). */
+    public void close() {
+        pool.close().await().atMost(TIMEOUT);
     }
 
     public void exec(String sql) {

@@ -21,10 +21,6 @@ import dev.bbm.support.Db;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.nio.file.Path;
@@ -69,7 +65,6 @@ class AdminPagesTest extends DatabaseTestCase {
     @ConfigProperty(name = "bbm.databases.ci.url")
     String ciUrl;
 
-    Pool ciPool;
     Db ci;
     BrowserContext context;
     Page page;
@@ -103,12 +98,7 @@ class AdminPagesTest extends DatabaseTestCase {
 
     @BeforeEach
     void openBrowserAndCleanCi() {
-        ciPool = Pool.newInstance(PgBuilder.pool()
-                .connectingTo(PgConnectOptions.fromUri(ciUrl))
-                .with(new PoolOptions().setMaxSize(2))
-                .using(vertx.getDelegate())
-                .build());
-        ci = new Db(ciPool);
+        ci = Db.onOwnPool(vertx, ciUrl);
         ci.clearMigrations();
         context = browser.newContext(new Browser.NewContextOptions()
                 .setBaseURL(root.toString().replaceAll("/$", ""))
@@ -126,7 +116,7 @@ class AdminPagesTest extends DatabaseTestCase {
         context.close();
         assertEquals(List.of(), blocked, "the pages load nothing their policy refuses");
         ci.clearMigrations();
-        ciPool.close().await().atMost(Duration.ofSeconds(10));
+        ci.close();
     }
 
     // ---- Scenarios --------------------------------------------------------------------------
