@@ -181,6 +181,80 @@ public class JobRepository {
                 });
     }
 
+    /** What the migration asks of one call of {@code bbm_run_batches}. */
+    public record ServerRunRequest(
+            long migrationId,
+            String table,
+            String column,
+            String change,
+            List<String> constants,
+            long start,
+            long last,
+            int batchSize,
+            int subBatchSize,
+            int pauseMs,
+            boolean needsSwitch,
+            String worker,
+            String lockTimeout,
+            int maxJobs,
+            int maxMillis) {}
+
+    /**
+     * What one call of {@code bbm_run_batches} did: the batches that succeeded, the last of them
+     * and the key it reached, why it returned, and every sub-batch's time (its {@code COMMIT}
+     * included) and rows, and every batch's time.
+     */
+    public record ServerRun(
+            int jobs,
+            Long lastJob,
+            Long reached,
+            String stopped,
+            List<Double> subBatchSeconds,
+            List<Integer> subBatchRows,
+            List<Double> jobSeconds) {
+
+        /** The range ended: the migration has no batch left to create. */
+        public boolean reachedEnd() {
+            return "end".equals(stopped);
+        }
+    }
+
+    /**
+     * Runs the migration's next batches inside the server ({@code V6__batches_run_inside_the_server.sql}),
+     * on {@code connection}, which must not be in a transaction: the procedure commits each
+     * sub-batch itself. Fails with the first error, after which what committed stays.
+     */
+    public Uni<ServerRun> runBatches(SqlClient connection, ServerRunRequest r) {
+        return connection
+                .preparedQuery("CALL bbm_run_batches($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)")
+                .execute(Tuple.tuple(List.of(
+                        r.migrationId(),
+                        KeysetSql.cuts(r.table(), r.column()),
+                        r.change(),
+                        r.constants().toArray(String[]::new),
+                        r.start(),
+                        r.last(),
+                        r.batchSize(),
+                        r.subBatchSize(),
+                        r.pauseMs(),
+                        r.needsSwitch(),
+                        r.worker(),
+                        r.lockTimeout(),
+                        r.maxJobs(),
+                        r.maxMillis())))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new ServerRun(
+                            row.getInteger("jobs"),
+                            row.getLong("last_job"),
+                            row.getLong("reached"),
+                            row.getString("stopped"),
+                            List.of(row.getArrayOfDoubles("sub_batch_seconds")),
+                            List.of(row.getArrayOfIntegers("sub_batch_rows")),
+                            List.of(row.getArrayOfDoubles("job_seconds")));
+                });
+    }
+
     /** A worker starts a pending or failed job: a new attempt, recorded with the worker's name. */
     public Uni<Boolean> start(SqlClient client, BatchedJob job, String worker) {
         return transition(

@@ -40,4 +40,20 @@ public final class KeysetSql {
                       AND hop.keys > 0
                 )""".formatted(key, table, from, last, sub, batch);
     }
+
+    /**
+     * The statement that cuts the next batch: from the key {@code $1} to at most {@code $2}, at
+     * most {@code $3} keys in sub-batches of {@code $4}; it returns the keys found, the highest of
+     * them and the last key of each sub-batch, in order (what {@code bbm_run_batches} reads).
+     *
+     * @param table  a quoted, qualified table name
+     * @param column the key column, unquoted
+     */
+    public static String cuts(String table, String column) {
+        return "WITH RECURSIVE " + hops(table, column, "$1", "$2", "$3", "$4") + """
+
+                SELECT max(total)::int AS keys, (SELECT hi FROM hops ORDER BY total DESC LIMIT 1) AS highest,
+                       ARRAY(SELECT hi FROM hops WHERE total > 0 ORDER BY total) AS cuts
+                FROM hops""";
+    }
 }

@@ -179,6 +179,7 @@ public final class BatchedMigrationEngine {
                     }
                     stepWhileExecutable(
                                     candidate,
+                                    lease.get(),
                                     System.nanoTime() + config.maxLeaseTime().toNanos())
                             .eventually(() -> lease.get().release())
                             .eventually(() -> forget(candidate.id()))
@@ -197,7 +198,7 @@ public final class BatchedMigrationEngine {
      * Steps the migration again at once while it stays executable, the switch stays on (a
      * finalizing migration ignores the switch) and the lease time lasts.
      */
-    private Uni<Void> stepWhileExecutable(Candidate candidate, long leaseEnds) {
+    private Uni<Void> stepWhileExecutable(Candidate candidate, MigrationLease lease, long leaseEnds) {
         if (System.nanoTime() > leaseEnds) {
             leaseEnded.put(candidate.id(), System.nanoTime());
             return Uni.createFrom().voidItem();
@@ -208,9 +209,9 @@ public final class BatchedMigrationEngine {
         Function<SqlClient, Uni<Boolean>> switchOn = candidate.finalizing()
                 ? client -> Uni.createFrom().item(true)
                 : client -> settings.get(client).map(current -> current.executeOnSchedule());
-        return runner.step(candidate.id(), candidate.tableName(), switchOn)
+        return runner.step(candidate.id(), candidate.tableName(), switchOn, lease)
                 .flatMap(step -> step == BatchedMigrationRunner.Step.CONTINUE
-                        ? stepWhileExecutable(candidate, leaseEnds)
+                        ? stepWhileExecutable(candidate, lease, leaseEnds)
                         : Uni.createFrom().voidItem());
     }
 

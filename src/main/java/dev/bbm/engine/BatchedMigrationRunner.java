@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -33,6 +34,12 @@ import org.jboss.logging.Logger;
 public final class BatchedMigrationRunner {
 
     private static final Logger LOG = Logger.getLogger(BatchedMigrationRunner.class);
+
+    /**
+     * The longest one call inside the server runs before bbm looks again (database health, batch
+     * optimizer, fair turns between migrations); shorter when the health indicators are due sooner.
+     */
+    static final Duration SERVER_RUN_BUDGET = Duration.ofSeconds(1);
 
     /** Whether the migration may take another step at once. */
     public enum Step {
@@ -53,6 +60,13 @@ public final class BatchedMigrationRunner {
     private final Duration holdTime;
     private final Duration healthEvery;
     private final Map<Long, Long> lastHealthCheck = new ConcurrentHashMap<>();
+    private final ServerSideBatches serverSide;
+    /**
+     * Migrations whose next batch runs on bbm's own path: a call inside the server failed before
+     * its batch's first sub-batch committed, so no job recorded the failure; the next batch, run
+     * on this path, records it (or succeeds, when the cause is gone).
+     */
+    private final Set<Long> ownPathNext = ConcurrentHashMap.newKeySet();
 
     BatchedMigrationRunner(DatabaseContext db) {
         this.pool = db.pool();
@@ -65,6 +79,7 @@ public final class BatchedMigrationRunner {
         this.holdTime = db.health().holdTime();
         this.healthEvery = db.health().evaluateEvery();
         this.executor = new JobExecutor(db);
+        this.serverSide = new ServerSideBatches(db);
         EngineConfig.Optimizer o = config.optimizer();
         this.optimizerSettings = new BatchOptimizer.Settings(
                 o.targetEfficiencyMin(),
@@ -80,8 +95,10 @@ public final class BatchedMigrationRunner {
     /**
      * @param tableName the migration's table (it never changes), read at once with the migration
      * @param mayRun    whether the switch lets the migration run, read on the same connection
+     * @param lease     the migration's lease, whose session runs the batches inside the server
      */
-    public Uni<Step> step(long migrationId, String tableName, Function<SqlClient, Uni<Boolean>> mayRun) {
+    public Uni<Step> step(
+            long migrationId, String tableName, Function<SqlClient, Uni<Boolean>> mayRun, MigrationLease lease) {
         // Independent reads, pipelined on one connection (one round trip, one server process):
         // the switch, the migration (if executable), its table, and the jobs that decide what to run next.
         return pool.withConnection(connection -> Uni.combine()
@@ -95,13 +112,17 @@ public final class BatchedMigrationRunner {
                         .asTuple())
                 .flatMap(read -> !read.getItem1() || read.getItem2().isEmpty()
                         ? Uni.createFrom().item(Step.STOP)
-                        : step(read.getItem2().get(), read.getItem3(), new NextWork(read.getItem4(), read.getItem5())));
+                        : step(
+                                read.getItem2().get(),
+                                read.getItem3(),
+                                new NextWork(read.getItem4(), read.getItem5()),
+                                lease));
     }
 
     /** The job to retry, if any, and the job reaching furthest, where the next batch would start. */
     private record NextWork(Optional<BatchedJob> retriable, Optional<BatchedJob> furthest) {}
 
-    private Uni<Step> step(BatchedMigration migration, Optional<TableInfo> table, NextWork next) {
+    private Uni<Step> step(BatchedMigration migration, Optional<TableInfo> table, NextWork next, MigrationLease lease) {
         Optional<BatchedMigrationJob> jobClass = registry.find(migration.jobClassName());
         if (jobClass.isEmpty()) {
             return failWithoutWork(migration, JobFailure.unknownJobClass(migration.jobClassName()));
@@ -136,7 +157,7 @@ public final class BatchedMigrationRunner {
             Uni<Void> released = migration.onHoldUntil() == null || !checkHealth
                     ? Uni.createFrom().voidItem()
                     : migrations.release(pool, migration.id());
-            return released.flatMap(ignored -> work(migration, jobClass.get(), table.get(), next));
+            return released.flatMap(ignored -> work(migration, jobClass.get(), table.get(), next, lease));
         });
     }
 
@@ -154,14 +175,19 @@ public final class BatchedMigrationRunner {
         return true;
     }
 
-    private Uni<Step> work(BatchedMigration migration, BatchedMigrationJob jobClass, TableInfo table, NextWork next) {
+    private Uni<Step> work(
+            BatchedMigration migration,
+            BatchedMigrationJob jobClass,
+            TableInfo table,
+            NextWork next,
+            MigrationLease lease) {
         long estimate = Math.max(0, table.estimatedRows());
         Uni<Void> started = migration.startedAt() != null && migration.totalTupleCount() != null
                 ? Uni.createFrom().voidItem()
                 : migrations.markStarted(pool, migration.id(), estimate);
         return started.flatMap(ignored -> next.retriable().isPresent()
                 ? retry(migration, next.retriable().get(), jobClass, table)
-                : nextBatch(migration, jobClass, table, next.furthest()));
+                : nextBatches(migration, jobClass, table, next.furthest(), lease));
     }
 
     /**
@@ -180,13 +206,81 @@ public final class BatchedMigrationRunner {
         return executor.run(migration, job, jobClass, table).flatMap(outcome -> afterJob(migration, outcome));
     }
 
-    /** Creates the job for the next {@code batch_size} keys after the furthest job, and runs it. */
-    private Uni<Step> nextBatch(
-            BatchedMigration migration, BatchedMigrationJob jobClass, TableInfo table, Optional<BatchedJob> furthest) {
+    /**
+     * The batches after the furthest job: inside the server, as many as fit in
+     * {@link #SERVER_RUN_BUDGET} (or one, see {@link #oneBatchPerCall}); on
+     * bbm's own path, one, when the last call inside the server left a failure to record.
+     */
+    private Uni<Step> nextBatches(
+            BatchedMigration migration,
+            BatchedMigrationJob jobClass,
+            TableInfo table,
+            Optional<BatchedJob> furthest,
+            MigrationLease lease) {
         if (furthest.isPresent() && furthest.get().maxValue() >= migration.maxValue()) {
             return finishIfDone(migration);
         }
         long start = furthest.map(j -> j.nextKey().getAsLong()).orElse(migration.minValue());
+        if (ownPathNext.remove(migration.id())) {
+            return nextBatch(migration, jobClass, table, start);
+        }
+        Duration budget = SERVER_RUN_BUDGET.compareTo(healthEvery) < 0 ? SERVER_RUN_BUDGET : healthEvery;
+        return serverSide
+                .run(
+                        lease,
+                        migration,
+                        jobClass,
+                        table,
+                        start,
+                        oneBatchPerCall(migration) ? 1 : Integer.MAX_VALUE,
+                        budget,
+                        migration.status() != MigrationStatus.FINALIZING)
+                .flatMap(outcome -> {
+                    if (outcome.failure().isPresent()) {
+                        return afterServerFailure(
+                                migration, table, outcome.failure().get());
+                    }
+                    var run = outcome.run();
+                    if (run.reachedEnd()) {
+                        return finishIfDone(migration);
+                    }
+                    if (!"budget".equals(run.stopped())) {
+                        // Paused, marked finished, failed or switched off meanwhile.
+                        return Uni.createFrom().item(Step.STOP);
+                    }
+                    return optimize(migration).replaceWith(Step.CONTINUE);
+                });
+    }
+
+    /**
+     * A migration with an interval between batches, or whose batch size the optimizer tunes after
+     * every batch (as GitLab's does), runs one batch per call.
+     */
+    private boolean oneBatchPerCall(BatchedMigration migration) {
+        return migration.interval() > 0 || config.optimizer().enabled() && migration.optimize();
+    }
+
+    /**
+     * A call inside the server failed: the job it was running keeps its committed sub-batches and
+     * records the failure, then the stop rules apply as after any failed job. When the failure
+     * came before the job's first sub-batch committed, no job holds it: the next batch runs on
+     * bbm's own path, which records it.
+     */
+    private Uni<Step> afterServerFailure(BatchedMigration migration, TableInfo table, JobFailure failure) {
+        return jobs.nextRetriable(pool, migration.id(), config.maxAttempts()).flatMap(job -> {
+            if (job.isEmpty() || job.get().status() != JobStatus.RUNNING) {
+                LOG.debugf(
+                        "Migration %d: its next batch failed before it started (%s); it runs again on bbm's path",
+                        migration.id(), failure.message());
+                ownPathNext.add(migration.id());
+                return Uni.createFrom().item(Step.CONTINUE);
+            }
+            return executor.fail(migration, job.get(), failure, table).flatMap(outcome -> afterJob(migration, outcome));
+        });
+    }
+
+    /** Creates the job for the next {@code batch_size} keys from {@code start} on, and runs it on bbm's path. */
+    private Uni<Step> nextBatch(BatchedMigration migration, BatchedMigrationJob jobClass, TableInfo table, long start) {
         return TimeoutTransaction.run(
                         pool,
                         config.statementTimeout(),

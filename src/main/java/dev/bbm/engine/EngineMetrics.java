@@ -1,6 +1,5 @@
 package dev.bbm.engine;
 
-import dev.bbm.migration.BatchedJob;
 import dev.bbm.migration.BatchedMigration;
 import dev.bbm.migration.MigratedTuples;
 import java.util.List;
@@ -14,8 +13,9 @@ public interface EngineMetrics {
     /** One sub-batch statement ran: its duration and the rows it changed. */
     default void subBatch(BatchedMigration migration, double seconds, int rows) {}
 
-    /** A batch ended. */
-    default void jobFinished(BatchedMigration migration, BatchedJob job, boolean succeeded, double seconds) {}
+    /** A batch of {@code batchSize} keys in sub-batches of {@code subBatchSize} ended. */
+    default void jobFinished(
+            BatchedMigration migration, int batchSize, int subBatchSize, boolean succeeded, double seconds) {}
 
     /** Migrations per status, and held migrations per health indicator, as seen at a tick. */
     default void snapshot(Map<String, Long> byStatus, Map<String, Long> heldByIndicator) {}

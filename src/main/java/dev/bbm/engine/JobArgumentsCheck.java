@@ -104,7 +104,7 @@ public final class JobArgumentsCheck {
             throw new Refused(errors);
         }
         return valuesFit(job.columnValues(arguments), table)
-                .flatMap(ignored -> dryRun(job, new BatchedMigrationJob.SubBatch(table, columnName, arguments, 1, 0)))
+                .flatMap(ignored -> dryRun(job, new BatchedMigrationJob.SubBatch(table, columnName, arguments)))
                 .replaceWith(table);
     }
 
@@ -152,7 +152,7 @@ public final class JobArgumentsCheck {
                         .begin()
                         .flatMap(tx -> connection
                                 .preparedQuery(statement.sql())
-                                .execute(Tuple.from(statement.params()))
+                                .execute(Tuple.from(statement.params(1, 0)))
                                 .onItemOrFailure()
                                 .call(tx::rollback)))
                 .onFailure(PgException.class)

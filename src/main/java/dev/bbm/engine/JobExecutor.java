@@ -116,7 +116,11 @@ public final class JobExecutor {
                 .onFailure(e -> !(e instanceof LostJobException))
                 .recoverWithUni(error -> fail(migration, running, JobFailure.of(error), table, log))
                 .invoke(outcome -> metrics.jobFinished(
-                        migration, outcome.job(), outcome.succeeded(), (System.nanoTime() - started) / 1e9));
+                        migration,
+                        outcome.job().batchSize(),
+                        outcome.job().subBatchSize(),
+                        outcome.succeeded(),
+                        (System.nanoTime() - started) / 1e9));
     }
 
     /** Records a failure for a job that never started its work (worker lost, table gone, class unknown). */
@@ -259,19 +263,19 @@ public final class JobExecutor {
         String statementTimeout = config.statementTimeout().toMillis() + "ms";
         String lockTimeout = config.lockTimeout().toMillis() + "ms";
         List<Uni<SubBatchOutcome>> sent = new ArrayList<>(ends.size());
+        var statement = jobClass.subBatchStatement(
+                new BatchedMigrationJob.SubBatch(table, migration.columnName(), migration.jobArguments()));
         Long previous = cursor;
         for (int i = 0; i < ends.size(); i++) {
             long to = ends.get(i);
             int index = i + 1;
             long from = previous == null ? job.minValue() : previous + 1;
-            var statement = jobClass.subBatchStatement(new BatchedMigrationJob.SubBatch(
-                    table, migration.columnName(), migration.jobArguments(), from, to));
             Uni<Object> begin = connection.query("BEGIN").execute().map(Object.class::cast);
             Uni<Object> progress = jobs.advance(connection, job, previous, to, statementTimeout, lockTimeout)
                     .map(Object.class::cast);
             Uni<Object> change = connection
                     .preparedQuery(statement.sql())
-                    .execute(Tuple.from(statement.params()))
+                    .execute(Tuple.from(statement.params(from, to)))
                     .map(rows -> (Object) rows.rowCount());
             Uni<Object> commit = connection
                     .query("COMMIT")

@@ -37,6 +37,18 @@ public record JobFailure(Kind kind, String exceptionClass, String message) {
                 "The worker running this batch stopped (its database session ended); the batch is retried.");
     }
 
+    /**
+     * A sub-batch run inside the server went past the statement timeout, and bbm cancelled it
+     * (PostgreSQL's own timer covers a whole procedure call, not one of its transactions).
+     */
+    public static JobFailure statementTimeout(java.time.Duration timeout) {
+        return new JobFailure(
+                Kind.TIMEOUT,
+                "StatementTimeout",
+                "canceling statement due to statement timeout: a sub-batch ran longer than " + timeout.toMillis()
+                        + " ms, and bbm cancelled it");
+    }
+
     public static JobFailure unknownJobClass(String name) {
         return new JobFailure(
                 Kind.PERMANENT,

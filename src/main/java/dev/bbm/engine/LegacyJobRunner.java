@@ -128,8 +128,8 @@ public final class LegacyJobRunner {
                             taken.set(job);
                             return TimeoutTransaction.set(tx, config.statementTimeout(), config.lockTimeout())
                                     .flatMap(ignored -> statement(job))
-                                    .flatMap(statement ->
-                                            tx.preparedQuery(statement.sql()).execute(Tuple.from(statement.params())))
+                                    .flatMap(bound ->
+                                            tx.preparedQuery(bound.sql()).execute(Tuple.from(bound.params())))
                                     .flatMap(ignored -> jobs.succeed(tx, job.id()))
                                     .map(ignored -> Optional.of(new Ran(job.id(), null)));
                         }))
@@ -155,7 +155,7 @@ public final class LegacyJobRunner {
      * The job's statement over its whole range, after the checks a queued migration gets. Its
      * arguments are {@code [table_name, column_name, min_value, max_value, job_arguments]}.
      */
-    private Uni<BatchedMigrationJob.SubBatchStatement> statement(LegacyJob job) {
+    private Uni<Bound> statement(LegacyJob job) {
         JsonNode args = job.arguments();
         if (!args.isArray()
                 || args.size() < 4
@@ -182,7 +182,13 @@ public final class LegacyJobRunner {
         JsonNode jobArguments = args.size() == 5 ? args.get(4) : JsonNodeFactory.instance.arrayNode();
         return check.find(table)
                 .flatMap(found -> check.check(jobClass.get(), table, column, jobArguments, found))
-                .map(found -> jobClass.get()
-                        .subBatchStatement(new BatchedMigrationJob.SubBatch(found, column, jobArguments, from, to)));
+                .map(found -> {
+                    var statement = jobClass.get()
+                            .subBatchStatement(new BatchedMigrationJob.SubBatch(found, column, jobArguments));
+                    return new Bound(statement.sql(), statement.params(from, to));
+                });
     }
+
+    /** A statement with its parameters. */
+    private record Bound(String sql, List<Object> params) {}
 }

@@ -2,6 +2,7 @@ package dev.bbm.engine;
 
 import dev.bbm.db.Identifiers;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -99,6 +100,19 @@ public final class MigrationLease {
 
     public long migrationId() {
         return migrationId;
+    }
+
+    /**
+     * The session that holds the locks: work run on it ends with the lease (a worker whose session
+     * is cut loses both at once).
+     */
+    SqlConnection connection() {
+        return connection;
+    }
+
+    /** The server process of that session, as {@code pg_stat_activity.pid} shows it. */
+    int processId() {
+        return PgConnection.cast(connection).processId();
     }
 
     /** Gives every lock back and returns the connection to the pool. */

@@ -40,19 +40,19 @@ public class BackfillColumnJob implements BatchedMigrationJob {
         JsonNode values = subBatch.arguments().get(1);
         List<String> assignments = new ArrayList<>();
         List<String> anyNull = new ArrayList<>();
-        List<Object> params = new ArrayList<>(List.of(subBatch.from(), subBatch.to()));
+        List<String> constants = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             String column = columns.get(i).asText();
             String quoted = Identifiers.quote(column);
-            params.add(values.get(i).asText());
+            constants.add(values.get(i).asText());
             // COALESCE keeps a column that is already set when another one of the row is NULL.
             assignments.add(quoted + " = COALESCE(" + quoted + ", "
-                    + ColumnValueArguments.constant(params.size(), subBatch.table(), column) + ")");
+                    + ColumnValueArguments.constant(constants.size(), subBatch.table(), column) + ")");
             anyNull.add(quoted + " IS NULL");
         }
         String sql = "UPDATE " + subBatch.table().qualifiedName() + " SET " + String.join(", ", assignments)
                 + " WHERE " + Identifiers.quote(subBatch.batchColumn()) + " BETWEEN $1 AND $2"
                 + " AND (" + String.join(" OR ", anyNull) + ")";
-        return new SubBatchStatement(sql, params);
+        return new SubBatchStatement(sql, constants);
     }
 }

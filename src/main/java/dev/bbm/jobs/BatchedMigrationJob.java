@@ -35,28 +35,44 @@ public interface BatchedMigrationJob {
     }
 
     /**
-     * The statement that changes the rows whose {@code batchColumn} lies in {@code [from, to]}: one
-     * {@code UPDATE}, {@code DELETE} or {@code INSERT … SELECT}, with its values bound as
-     * parameters. The rows it reports changed are the sub-batch's {@code affected_rows}.
+     * The statement that changes the rows whose {@code batchColumn} lies in a sub-batch's bounds:
+     * one {@code UPDATE}, {@code DELETE} or {@code INSERT … SELECT}, the bounds {@code $1} and
+     * {@code $2}, the constants of the job arguments in the {@code text[]} {@code $3} (see
+     * {@link SubBatchStatement}). One statement serves every sub-batch of the migration, run by bbm
+     * or by bbm's procedure inside the server. The rows it reports changed are the sub-batch's
+     * {@code affected_rows}.
      */
     SubBatchStatement subBatchStatement(SubBatch subBatch);
 
     /** A constant of the job arguments and the column that takes it. */
     record ColumnValue(String column, String value) {}
 
-    /** The rows of one sub-batch and what the migration said about them. */
-    record SubBatch(TableInfo table, String batchColumn, JsonNode arguments, long from, long to) {}
+    /** The rows a migration's sub-batches change and what the migration said about them. */
+    record SubBatch(TableInfo table, String batchColumn, JsonNode arguments) {}
 
     /**
-     * A data-modifying statement and its parameters ({@code $1}, {@code $2}, … in order).
+     * A data-modifying statement over the keys {@code $1} to {@code $2} (inclusive), with the
+     * constants it needs as text in the array {@code $3}, each cast to its column's type where it
+     * is used ({@code ($3::text[])[1]::numeric(5,2)}). A statement without constants has only
+     * {@code $1} and {@code $2}.
      *
      * @param sql    the statement
-     * @param params the values of its parameters
+     * @param values the constants, in the order {@code $3} holds them
      */
-    record SubBatchStatement(String sql, List<Object> params) {
+    record SubBatchStatement(String sql, List<String> values) {
 
         public SubBatchStatement {
-            params = List.copyOf(params);
+            values = List.copyOf(values);
+        }
+
+        /** The SQL for the {@code index}th constant (from 1), cast to {@code type}. */
+        public static String constant(int index, String type) {
+            return "($3::text[])[" + index + "]::" + type;
+        }
+
+        /** The parameters of the sub-batch {@code [from, to]}. */
+        public List<Object> params(long from, long to) {
+            return values.isEmpty() ? List.of(from, to) : List.of(from, to, values.toArray(String[]::new));
         }
     }
 }

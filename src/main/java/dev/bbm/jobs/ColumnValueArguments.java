@@ -108,8 +108,9 @@ final class ColumnValueArguments {
      * A bound constant as SQL, cast to the column's type without length or precision: compared or
      * assigned, it is never cut or rounded to fit (the queue refuses values that do not fit).
      */
-    static String constant(int parameter, TableInfo table, String column) {
-        return "$" + parameter + "::text::" + table.baseType(column).orElseThrow();
+    static String constant(int index, TableInfo table, String column) {
+        return BatchedMigrationJob.SubBatchStatement.constant(
+                index, table.baseType(column).orElseThrow());
     }
 
     static List<String> columns(JsonNode array) {

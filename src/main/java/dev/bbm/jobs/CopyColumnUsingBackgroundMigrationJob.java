@@ -40,6 +40,6 @@ public class CopyColumnUsingBackgroundMigrationJob implements BatchedMigrationJo
         String key = Identifiers.quote(subBatch.batchColumn());
         String sql = "UPDATE " + subBatch.table().qualifiedName() + " SET " + assignments + " WHERE " + key
                 + " BETWEEN $1 AND $2";
-        return new SubBatchStatement(sql, List.of(subBatch.from(), subBatch.to()));
+        return new SubBatchStatement(sql, List.of());
     }
 }

@@ -39,16 +39,16 @@ public class DeleteRowsJob implements BatchedMigrationJob {
         JsonNode columns = subBatch.arguments().get(0);
         JsonNode values = subBatch.arguments().get(1);
         List<String> conditions = new ArrayList<>();
-        List<Object> params = new ArrayList<>(List.of(subBatch.from(), subBatch.to()));
+        List<String> constants = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             String column = columns.get(i).asText();
-            params.add(values.get(i).asText());
+            constants.add(values.get(i).asText());
             conditions.add(Identifiers.quote(column) + " = "
-                    + ColumnValueArguments.constant(params.size(), subBatch.table(), column));
+                    + ColumnValueArguments.constant(constants.size(), subBatch.table(), column));
         }
         String sql = "DELETE FROM " + subBatch.table().qualifiedName()
                 + " WHERE " + Identifiers.quote(subBatch.batchColumn()) + " BETWEEN $1 AND $2"
                 + " AND " + String.join(" AND ", conditions);
-        return new SubBatchStatement(sql, params);
+        return new SubBatchStatement(sql, constants);
     }
 }

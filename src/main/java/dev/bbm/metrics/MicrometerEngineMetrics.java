@@ -2,7 +2,6 @@ package dev.bbm.metrics;
 
 import dev.bbm.engine.EngineMetrics;
 import dev.bbm.engine.EngineMetricsFactory;
-import dev.bbm.migration.BatchedJob;
 import dev.bbm.migration.BatchedMigration;
 import dev.bbm.migration.MigratedTuples;
 import dev.bbm.migration.MigrationStatus;
@@ -136,10 +135,11 @@ public class MicrometerEngineMetrics implements EngineMetrics {
     }
 
     @Override
-    public void jobFinished(BatchedMigration migration, BatchedJob job, boolean succeeded, double seconds) {
+    public void jobFinished(
+            BatchedMigration migration, int batchSize, int subBatchSize, boolean succeeded, double seconds) {
         MigrationMeters m = of(migration);
-        m.batchSize.set(job.batchSize());
-        m.subBatchSize.set(job.subBatchSize());
+        m.batchSize.set(batchSize);
+        m.subBatchSize.set(subBatchSize);
         m.interval.set(migration.interval());
         m.durationMillis.set(Math.round(seconds * 1000));
         m.totalTuples.set(migration.totalTupleCount() == null ? 0 : migration.totalTupleCount());

@@ -32,7 +32,7 @@ class SubBatchFencingTest extends DatabaseTestCase {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final SubBatchStatement FIRST_TEN =
-            new SubBatchStatement("UPDATE fence_events SET b = a WHERE id BETWEEN $1 AND $2", List.of(1L, 10L));
+            new SubBatchStatement("UPDATE fence_events SET b = a WHERE id BETWEEN $1 AND $2", List.of());
 
     @Inject
     JobRepository jobs;
@@ -76,7 +76,7 @@ class SubBatchFencingTest extends DatabaseTestCase {
                     jobs.advance(connection, job, null, 10, "10000ms", "1000ms").map(Object.class::cast);
             Uni<Object> change = connection
                     .preparedQuery(FIRST_TEN.sql())
-                    .execute(Tuple.from(FIRST_TEN.params()))
+                    .execute(Tuple.from(FIRST_TEN.params(1, 10)))
                     .map(rows -> (Object) rows.rowCount());
             Uni<Object> commit = connection.query("COMMIT").execute().map(Object.class::cast);
             return Uni.join()
