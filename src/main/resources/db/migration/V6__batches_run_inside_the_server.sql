@@ -20,7 +20,7 @@ CREATE PROCEDURE bbm_run_batches(
     p_migration         bigint,
     p_cut               text,    -- cuts a batch: $1 first key, $2 last key, $3 keys, $4 keys per sub-batch
                                  --   → (keys int, highest key bigint, every sub-batch's last key bigint[])
-    p_change            text,    -- a sub-batch's change: keys $1 to $2, constants text[] $3
+    p_change            text[],  -- a sub-batch's statements, in order: keys $1 to $2, constants text[] $3
     p_constants         text[],
     p_start             bigint,  -- the first key of the next batch
     p_last              bigint,  -- the migration's max_value
@@ -53,6 +53,8 @@ DECLARE
     v_prev  bigint;
     v_hi    bigint;
     v_n     int;
+    v_one   int;
+    v_sql   text;
     v_secs  float8[];
     v_rows  int[];
 BEGIN
@@ -128,8 +130,12 @@ BEGIN
                 stopped := 'not running';
                 RETURN;
             END IF;
-            EXECUTE p_change USING CASE WHEN i = 1 THEN v_from ELSE v_prev + 1 END, v_hi, p_constants;
-            GET DIAGNOSTICS v_n = ROW_COUNT;
+            v_n := 0;
+            FOREACH v_sql IN ARRAY p_change LOOP
+                EXECUTE v_sql USING CASE WHEN i = 1 THEN v_from ELSE v_prev + 1 END, v_hi, p_constants;
+                GET DIAGNOSTICS v_one = ROW_COUNT;
+                v_n := v_n + v_one;
+            END LOOP;
             v_rows := v_rows || v_n;
             IF i = cardinality(v_cuts) THEN
                 -- The job's success commits with its last sub-batch, whose time here stops

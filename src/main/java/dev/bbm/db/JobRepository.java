@@ -186,7 +186,7 @@ public class JobRepository {
             long migrationId,
             String table,
             String column,
-            String change,
+            List<String> change,
             List<String> constants,
             long start,
             long last,
@@ -230,7 +230,7 @@ public class JobRepository {
                 .execute(Tuple.tuple(List.of(
                         r.migrationId(),
                         KeysetSql.cuts(r.table(), r.column()),
-                        r.change(),
+                        r.change().toArray(String[]::new),
                         r.constants().toArray(String[]::new),
                         r.start(),
                         r.last(),

@@ -86,14 +86,8 @@ public final class BatchedMigrationEngine {
         if (stopped) {
             return Uni.createFrom().voidItem();
         }
+        // Workers first, the figures for the metrics after: work that arrived starts at once.
         return recoverHungWorkers()
-                .flatMap(ignored -> migrations.snapshot(pool))
-                .invoke(snapshot -> metrics.snapshot(snapshot.byStatus(), snapshot.heldByIndicator()))
-                .flatMap(ignored -> migrations.migratedTuples(pool, settledReported.toArray(String[]::new)))
-                .invoke(figures -> {
-                    metrics.migrated(figures);
-                    figures.stream().filter(MigratedTuples::done).forEach(figure -> settledReported.add(figure.key()));
-                })
                 .flatMap(ignored -> settings.get(pool))
                 .invoke(current -> {
                     if (current.executeOnSchedule()) {
@@ -114,6 +108,14 @@ public final class BatchedMigrationEngine {
                     }
                     return startFirst(scheduledOnes.iterator(), current.maxRunningMigrations());
                 }))
+                .flatMap(ignored -> migrations.snapshot(pool))
+                .invoke(snapshot -> metrics.snapshot(snapshot.byStatus(), snapshot.heldByIndicator()))
+                .flatMap(ignored -> migrations.migratedTuples(pool, settledReported.toArray(String[]::new)))
+                .invoke(figures -> {
+                    metrics.migrated(figures);
+                    figures.stream().filter(MigratedTuples::done).forEach(figure -> settledReported.add(figure.key()));
+                })
+                .replaceWithVoid()
                 .onFailure()
                 .recoverWithItem(e -> {
                     LOG.warnf("Database %s: scheduler tick failed: %s", database, e.getMessage());

@@ -134,7 +134,7 @@ public final class BatchedMigrationRunner {
                 // After a hold, always look again before going on.
                 && (migration.onHoldUntil() != null || healthDue(migration.id()));
         Uni<Optional<HealthSignal.Stop>> health = checkHealth
-                ? databaseHealth.evaluate(pool, migration)
+                ? pool.withConnection(connection -> databaseHealth.evaluate(connection, migration))
                 : Uni.createFrom().item(Optional.empty());
         return health.flatMap(stop -> {
             if (stop.isPresent()) {

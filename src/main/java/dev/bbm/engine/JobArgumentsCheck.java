@@ -7,6 +7,7 @@ import dev.bbm.jobs.BatchedMigrationJob;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import java.util.ArrayList;
@@ -150,9 +151,7 @@ public final class JobArgumentsCheck {
         BatchedMigrationJob.SubBatchStatement statement = job.subBatchStatement(empty);
         return pool.withConnection(connection -> connection
                         .begin()
-                        .flatMap(tx -> connection
-                                .preparedQuery(statement.sql())
-                                .execute(Tuple.from(statement.params(1, 0)))
+                        .flatMap(tx -> inOrder(connection, statement.statements(), Tuple.from(statement.params(1, 0)))
                                 .onItemOrFailure()
                                 .call(tx::rollback)))
                 .onFailure(PgException.class)
@@ -160,5 +159,15 @@ public final class JobArgumentsCheck {
                         "job_arguments",
                         "PostgreSQL refused the job's statement: " + ((PgException) e).getErrorMessage()))))
                 .replaceWithVoid();
+    }
+
+    /** Runs the statements one after the other, each with the same parameters. */
+    static Uni<Void> inOrder(SqlClient client, List<String> statements, Tuple params) {
+        Uni<Void> done = Uni.createFrom().voidItem();
+        for (String sql : statements) {
+            done = done.flatMap(
+                    ignored -> client.preparedQuery(sql).execute(params).replaceWithVoid());
+        }
+        return done;
     }
 }

@@ -273,10 +273,12 @@ public final class JobExecutor {
             Uni<Object> begin = connection.query("BEGIN").execute().map(Object.class::cast);
             Uni<Object> progress = jobs.advance(connection, job, previous, to, statementTimeout, lockTimeout)
                     .map(Object.class::cast);
-            Uni<Object> change = connection
-                    .preparedQuery(statement.sql())
-                    .execute(Tuple.from(statement.params(from, to)))
-                    .map(rows -> (Object) rows.rowCount());
+            Tuple params = Tuple.from(statement.params(from, to));
+            List<Uni<Integer>> changes = statement.statements().stream()
+                    .map(sql -> connection.preparedQuery(sql).execute(params).map(rows -> rows.rowCount()))
+                    .toList();
+            Uni<Object> change = Uni.join().all(changes).andCollectFailures().map(counts ->
+                    (Object) counts.stream().mapToInt(Integer::intValue).sum());
             Uni<Object> commit = connection
                     .query("COMMIT")
                     .execute()
@@ -315,8 +317,11 @@ public final class JobExecutor {
 
     private record SubBatchOutcome(long to, int rowsAffected, Throwable failure) {}
 
+    /** The first failure, also when it is nested (a sub-batch of several statements). */
     private static Throwable firstCause(Throwable e) {
-        return e instanceof CompositeException composite ? composite.getCauses().get(0) : e;
+        return e instanceof CompositeException composite
+                ? firstCause(composite.getCauses().get(0))
+                : e;
     }
 
     private static BatchedJob withStatus(BatchedJob job, JobStatus status, int attempts) {

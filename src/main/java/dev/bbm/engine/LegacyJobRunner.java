@@ -128,8 +128,8 @@ public final class LegacyJobRunner {
                             taken.set(job);
                             return TimeoutTransaction.set(tx, config.statementTimeout(), config.lockTimeout())
                                     .flatMap(ignored -> statement(job))
-                                    .flatMap(bound ->
-                                            tx.preparedQuery(bound.sql()).execute(Tuple.from(bound.params())))
+                                    .flatMap(bound -> JobArgumentsCheck.inOrder(
+                                            tx, bound.statements(), Tuple.from(bound.params())))
                                     .flatMap(ignored -> jobs.succeed(tx, job.id()))
                                     .map(ignored -> Optional.of(new Ran(job.id(), null)));
                         }))
@@ -185,10 +185,10 @@ public final class LegacyJobRunner {
                 .map(found -> {
                     var statement = jobClass.get()
                             .subBatchStatement(new BatchedMigrationJob.SubBatch(found, column, jobArguments));
-                    return new Bound(statement.sql(), statement.params(from, to));
+                    return new Bound(statement.statements(), statement.params(from, to));
                 });
     }
 
     /** A statement with its parameters. */
-    private record Bound(String sql, List<Object> params) {}
+    private record Bound(List<String> statements, List<Object> params) {}
 }

@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -29,6 +30,16 @@ public final class MigrationLease {
     static final int TABLE_LOCKS = 0x62626D02;
     static final int SLOT_LOCKS = 0x62626D03;
 
+    /**
+     * The work a worker runs inside the server on this session stops within this long once the
+     * worker's process is gone (PostgreSQL 14+ checks the client's socket while a statement runs;
+     * older servers notice at the end of the call).
+     */
+    static final Duration CLIENT_CHECK = Duration.ofMillis(250);
+
+    private static final String CHECK_CLIENT = "SELECT set_config('client_connection_check_interval', '"
+            + CLIENT_CHECK.toMillis() + "ms', false)" + " WHERE current_setting('server_version_num')::int >= 140000";
+
     private final SqlConnection connection;
     private final long migrationId;
 
@@ -45,34 +56,42 @@ public final class MigrationLease {
     public static Uni<Optional<MigrationLease>> tryAcquire(
             Pool pool, long migrationId, String tableName, int slots, int keepaliveSeconds) {
         // One statement: the slot is the first free one (none needed when slots is 0), then the
-        // table; whatever was taken is released below when a later lock fails. The table's lock is
-        // keyed by its OID, so two spellings of one table share it.
+        // table, then the migration; whatever was taken is released below when one failed. The
+        // table's lock is keyed by its OID, so two spellings of one table share it. It is sent
+        // together with the session's keepalive settings: one round trip.
         String sql = """
                 WITH slot AS (
                     SELECT s FROM generate_series(0, $1 - 1) s WHERE pg_try_advisory_lock($2, s) LIMIT 1
                 )
                 SELECT ($1 = 0 OR EXISTS (SELECT 1 FROM slot))
-                       AND pg_try_advisory_lock($3, coalesce(to_regclass($4)::oid::int, hashtext($4))) AS table_locked
+                       AND pg_try_advisory_lock($3, coalesce(to_regclass($4)::oid::int, hashtext($4)))
+                       AND pg_try_advisory_lock($5, $6::int) AS locked
                 """;
         return pool.getConnection()
-                .flatMap(connection -> connection
-                        .query("SET tcp_keepalives_idle = " + keepaliveSeconds + "; SET tcp_keepalives_interval = "
-                                + Math.max(1, keepaliveSeconds / 2) + "; SET tcp_keepalives_count = 3")
-                        .execute()
-                        .flatMap(ignored -> connection
-                                .preparedQuery(sql)
-                                .execute(Tuple.of(
-                                        slots, SLOT_LOCKS, TABLE_LOCKS, Identifiers.quoteTableName(tableName))))
-                        .flatMap(rows -> {
-                            var row = rows.iterator().next();
-                            if (!Boolean.TRUE.equals(row.getBoolean("table_locked"))) {
-                                return Uni.createFrom().item(false);
-                            }
-                            return connection
-                                    .preparedQuery("SELECT pg_try_advisory_lock($1, $2::int) AS locked")
-                                    .execute(Tuple.of(MIGRATION_LOCKS, lockKey(migrationId)))
-                                    .map(r -> r.iterator().next().getBoolean("locked"));
-                        })
+                .invoke(connection -> connection.exceptionHandler(
+                        e -> LOG.debugf("The lease session of migration %d failed: %s", migrationId, e.getMessage())))
+                .flatMap(connection -> Uni.combine()
+                        .all()
+                        .unis(
+                                connection
+                                        .query("SET tcp_keepalives_idle = " + keepaliveSeconds
+                                                + "; SET tcp_keepalives_interval = "
+                                                + Math.max(1, keepaliveSeconds / 2) + "; SET tcp_keepalives_count = 3; "
+                                                + CHECK_CLIENT)
+                                        .execute(),
+                                connection
+                                        .preparedQuery(sql)
+                                        .execute(Tuple.of(
+                                                slots,
+                                                SLOT_LOCKS,
+                                                TABLE_LOCKS,
+                                                Identifiers.quoteTableName(tableName),
+                                                MIGRATION_LOCKS,
+                                                lockKey(migrationId))))
+                        .collectFailures()
+                        .asTuple()
+                        .map(results -> Boolean.TRUE.equals(
+                                results.getItem2().iterator().next().getBoolean("locked")))
                         .flatMap(locked -> locked
                                 ? Uni.createFrom().item(Optional.of(new MigrationLease(connection, migrationId)))
                                 : releaseAll(connection).replaceWith(Optional.<MigrationLease>empty()))

@@ -76,7 +76,7 @@ final class ServerSideBatches {
                 migration.id(),
                 table.qualifiedName(),
                 migration.columnName(),
-                change.sql(),
+                change.statements(),
                 change.values(),
                 start,
                 migration.maxValue(),
@@ -121,6 +121,8 @@ final class ServerSideBatches {
         return Multi.createFrom()
                 .ticks()
                 .every(every.compareTo(SHORTEST_WATCH) < 0 ? SHORTEST_WATCH : every)
+                .onOverflow()
+                .drop()
                 .onItem()
                 .transformToUniAndConcatenate(tick -> pool.preparedQuery(CANCEL_OVERDUE)
                         .execute(Tuple.of(processId, timeoutMillis))
@@ -129,12 +131,16 @@ final class ServerSideBatches {
                         .onFailure()
                         .recoverWithItem(false))
                 .subscribe()
-                .with(cancelled -> {
-                    if (cancelled) {
-                        timedOut.set(true);
-                        LOG.debugf("Cancelled the sub-batch of process %d: older than %d ms", processId, timeoutMillis);
-                    }
-                });
+                .with(
+                        cancelled -> {
+                            if (cancelled) {
+                                timedOut.set(true);
+                                LOG.debugf(
+                                        "Cancelled the sub-batch of process %d: older than %d ms",
+                                        processId, timeoutMillis);
+                            }
+                        },
+                        e -> LOG.debugf("Stopped watching process %d: %s", processId, e.getMessage()));
     }
 
     private void report(BatchedMigration migration, ServerRun run) {

@@ -51,18 +51,28 @@ public interface BatchedMigrationJob {
     record SubBatch(TableInfo table, String batchColumn, JsonNode arguments) {}
 
     /**
-     * A data-modifying statement over the keys {@code $1} to {@code $2} (inclusive), with the
-     * constants it needs as text in the array {@code $3}, each cast to its column's type where it
-     * is used ({@code ($3::text[])[1]::numeric(5,2)}). A statement without constants has only
-     * {@code $1} and {@code $2}.
+     * The data-modifying statements of a sub-batch, run in order in its transaction, over the keys
+     * {@code $1} to {@code $2} (inclusive), with the constants they need as text in the array
+     * {@code $3}, each cast to its column's type where it is used
+     * ({@code ($3::text[])[1]::numeric(5,2)}). A statement without constants has only {@code $1}
+     * and {@code $2}. The sub-batch's {@code affected_rows} are the rows they changed together.
      *
-     * @param sql    the statement
-     * @param values the constants, in the order {@code $3} holds them
+     * @param statements one or more statements
+     * @param values     the constants, in the order {@code $3} holds them
      */
-    record SubBatchStatement(String sql, List<String> values) {
+    record SubBatchStatement(List<String> statements, List<String> values) {
 
         public SubBatchStatement {
+            statements = List.copyOf(statements);
             values = List.copyOf(values);
+            if (statements.isEmpty()) {
+                throw new IllegalArgumentException("a sub-batch needs at least one statement");
+            }
+        }
+
+        /** One statement. */
+        public SubBatchStatement(String sql, List<String> values) {
+            this(List.of(sql), values);
         }
 
         /** The SQL for the {@code index}th constant (from 1), cast to {@code type}. */

@@ -75,7 +75,7 @@ class SubBatchFencingTest extends DatabaseTestCase {
             Uni<Object> progress =
                     jobs.advance(connection, job, null, 10, "10000ms", "1000ms").map(Object.class::cast);
             Uni<Object> change = connection
-                    .preparedQuery(FIRST_TEN.sql())
+                    .preparedQuery(FIRST_TEN.statements().get(0))
                     .execute(Tuple.from(FIRST_TEN.params(1, 10)))
                     .map(rows -> (Object) rows.rowCount());
             Uni<Object> commit = connection.query("COMMIT").execute().map(Object.class::cast);

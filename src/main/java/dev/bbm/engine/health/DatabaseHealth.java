@@ -1,7 +1,6 @@
 package dev.bbm.engine.health;
 
 import dev.bbm.migration.BatchedMigration;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import java.util.ArrayList;
@@ -50,20 +49,25 @@ public final class DatabaseHealth {
 
     /** The first Stop, if any indicator says so. */
     public Uni<Optional<HealthSignal.Stop>> evaluate(SqlClient client, BatchedMigration migration) {
-        return Multi.createFrom()
-                .iterable(indicators)
-                .onItem()
-                .transformToUniAndConcatenate(indicator -> indicator
+        if (indicators.isEmpty()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        // All asked at once: on one connection they are pipelined, one round trip for them all.
+        List<Uni<HealthSignal>> signals = indicators.stream()
+                .map(indicator -> indicator
                         .evaluate(client, migration)
                         .onFailure()
                         .recoverWithItem(e -> {
                             LOG.warnf("Health indicator %s failed, ignored: %s", indicator.name(), e.getMessage());
                             return new HealthSignal.Unknown(indicator.name(), String.valueOf(e.getMessage()));
                         }))
-                .filter(signal -> signal instanceof HealthSignal.Stop)
-                .map(signal -> (HealthSignal.Stop) signal)
-                .collect()
-                .first()
-                .map(Optional::ofNullable);
+                .toList();
+        return Uni.join()
+                .all(signals)
+                .andFailFast()
+                .map(all -> all.stream()
+                        .filter(signal -> signal instanceof HealthSignal.Stop)
+                        .map(signal -> (HealthSignal.Stop) signal)
+                        .findFirst());
     }
 }
