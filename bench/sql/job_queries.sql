@@ -28,8 +28,12 @@ WHERE m.id = :mid;
 -- name: one migration with job counts (GET …/{id}), MigrationRepository.SELECT
 -- params:
 SELECT m.*, m.job_arguments::text AS job_arguments_text,
-       j.pending, j.running, j.failed, j.succeeded, j.succeeded_tuples, r.recent_seconds
+       j.pending, j.running, j.failed, j.succeeded, j.succeeded_tuples, r.recent_seconds,
+       p.budget_percent AS pace_budget_percent, p.pause_ms AS pace_pause_ms, p.slowdown AS pace_slowdown,
+       p.probe_ms AS pace_probe_ms, p.baseline_ms AS pace_baseline_ms, p.reason AS pace_reason,
+       p.updated_at AS pace_updated_at
 FROM batched_background_migrations m
+LEFT JOIN bbm_migration_pace p ON p.batched_background_migration_id = m.id
 LEFT JOIN LATERAL (
     SELECT count(*) FILTER (WHERE status = 0) AS pending,
            count(*) FILTER (WHERE status = 1) AS running,
@@ -47,8 +51,12 @@ WHERE m.id = :mid;
 -- name: list page, newest 20 with job counts (GET …), MigrationRepository.SELECT
 -- params:
 SELECT m.*, m.job_arguments::text AS job_arguments_text,
-       j.pending, j.running, j.failed, j.succeeded, j.succeeded_tuples, r.recent_seconds
+       j.pending, j.running, j.failed, j.succeeded, j.succeeded_tuples, r.recent_seconds,
+       p.budget_percent AS pace_budget_percent, p.pause_ms AS pace_pause_ms, p.slowdown AS pace_slowdown,
+       p.probe_ms AS pace_probe_ms, p.baseline_ms AS pace_baseline_ms, p.reason AS pace_reason,
+       p.updated_at AS pace_updated_at
 FROM batched_background_migrations m
+LEFT JOIN bbm_migration_pace p ON p.batched_background_migration_id = m.id
 LEFT JOIN LATERAL (
     SELECT count(*) FILTER (WHERE status = 0) AS pending,
            count(*) FILTER (WHERE status = 1) AS running,

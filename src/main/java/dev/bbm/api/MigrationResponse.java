@@ -3,6 +3,7 @@ package dev.bbm.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bbm.migration.BatchedMigration;
 import dev.bbm.migration.JobCounts;
+import dev.bbm.migration.MigrationPace;
 import dev.bbm.migration.MigrationRow;
 import dev.bbm.migration.MigrationStatus;
 import java.math.BigDecimal;
@@ -58,8 +59,58 @@ public record MigrationResponse(
 
         JobCountsResponse jobs,
 
+        @Schema(
+                nullable = true,
+                description = "Under the database's impact budget (settings), the pace bbm keeps now and why;"
+                        + " null when the migration runs at its own pause_ms")
+        ImpactResponse impact,
+
         @Schema(example = "main", description = "The database the migration runs in")
         String database) {
+
+    /** The impact controller's pace for a running migration. */
+    @Schema(name = "Impact")
+    public record ImpactResponse(
+            @Schema(example = "10", description = "How much slower the application may get, in percent")
+            int budgetPercent,
+
+            @Schema(example = "20", description = "The pause between sub-batches bbm keeps now, in ms")
+            int pauseMs,
+
+            @Schema(
+                    example = "7.5",
+                    nullable = true,
+                    description = "How much slower a small probe on the database is than while bbm was idle,"
+                            + " in percent (90th percentile of the last probes)")
+            Double slowdownPercent,
+
+            @Schema(example = "2.15", nullable = true, description = "The probe's time now, in ms")
+            Double probeMs,
+
+            @Schema(example = "2.0", nullable = true, description = "The probe's time while bbm was idle, in ms")
+            Double baselineMs,
+
+            @Schema(
+                    example = "probe p90 2.15 ms vs 2.00 ms idle: +8 % against a budget of 10 %; within budget:"
+                            + " pause held (20 -> 20 ms)",
+                    description = "The last decision, in words")
+            String reason,
+
+            OffsetDateTime updatedAt) {
+
+        static ImpactResponse from(MigrationPace pace) {
+            return pace == null
+                    ? null
+                    : new ImpactResponse(
+                            pace.budgetPercent(),
+                            pace.pauseMs(),
+                            pace.slowdown() == null ? null : Math.round(pace.slowdown() * 1000) / 10.0,
+                            pace.probeMillis(),
+                            pace.baselineMillis(),
+                            pace.reason(),
+                            pace.updatedAt());
+        }
+    }
 
     /** How many batches are in each status. */
     @Schema(name = "JobCounts")
@@ -98,6 +149,7 @@ public record MigrationResponse(
                 m.totalTupleCount(),
                 row.estimatedTimeRemaining(),
                 JobCountsResponse.from(row.jobs()),
+                ImpactResponse.from(row.pace()),
                 database);
     }
 

@@ -65,11 +65,13 @@ public class SettingsResource {
         return db.settings()
                 .update(
                         request.databaseMaxRunningBatchedBackgroundMigrations(),
-                        request.executeBatchedMigrationsOnSchedule())
+                        request.executeBatchedMigrationsOnSchedule(),
+                        request.batchedMigrationsImpactBudgetPercent())
                 .map(current -> from(current, db.database()));
     }
 
     private static SettingsResponse from(SettingsRepository.Settings current, String database) {
-        return new SettingsResponse(current.maxRunningMigrations(), current.executeOnSchedule(), database);
+        return new SettingsResponse(
+                current.maxRunningMigrations(), current.executeOnSchedule(), current.impactBudgetPercent(), database);
     }
 }

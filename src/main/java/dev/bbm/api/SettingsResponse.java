@@ -16,6 +16,15 @@ public record SettingsResponse(
         Boolean executeBatchedMigrationsOnSchedule,
 
         @Schema(
+                example = "10",
+                minimum = "0",
+                maximum = "1000",
+                description = "How much slower the application may get while migrations run, in percent:"
+                        + " bbm then sets each running migration's pause from how long a small probe takes"
+                        + " compared with while bbm is idle. 0 (the default) keeps each migration's own pause_ms.")
+        Integer batchedMigrationsImpactBudgetPercent,
+
+        @Schema(
                 pattern = DatabaseParameterFilter.NAME_PATTERN,
                 example = "main",
                 description = "The database (GitLab's database parameter; the query's wins when both name it"

@@ -9,6 +9,7 @@ import dev.bbm.migration.JobStatus;
 import dev.bbm.migration.MigratedTuples;
 import dev.bbm.migration.MigrationConfiguration;
 import dev.bbm.migration.MigrationFilter;
+import dev.bbm.migration.MigrationPace;
 import dev.bbm.migration.MigrationPage;
 import dev.bbm.migration.MigrationRow;
 import dev.bbm.migration.MigrationStatus;
@@ -49,8 +50,12 @@ public class MigrationRepository {
 
     static final String SELECT = """
             SELECT m.*, m.job_arguments::text AS job_arguments_text,
-                   j.pending, j.running, j.failed, j.succeeded, j.succeeded_tuples, r.recent_seconds
+                   j.pending, j.running, j.failed, j.succeeded, j.succeeded_tuples, r.recent_seconds,
+                   p.budget_percent AS pace_budget_percent, p.pause_ms AS pace_pause_ms, p.slowdown AS pace_slowdown,
+                   p.probe_ms AS pace_probe_ms, p.baseline_ms AS pace_baseline_ms, p.reason AS pace_reason,
+                   p.updated_at AS pace_updated_at
             FROM batched_background_migrations m
+            LEFT JOIN bbm_migration_pace p ON p.batched_background_migration_id = m.id
             LEFT JOIN LATERAL (
                 SELECT count(*) FILTER (WHERE status = %1$d) AS pending,
                        count(*) FILTER (WHERE status = %2$d) AS running,
@@ -400,7 +405,17 @@ public class MigrationRepository {
                         row.getLong("failed"),
                         row.getLong("succeeded"),
                         row.getLong("succeeded_tuples")),
-                row.getDouble("recent_seconds"));
+                row.getDouble("recent_seconds"),
+                row.getInteger("pace_pause_ms") == null
+                        ? null
+                        : new MigrationPace(
+                                row.getInteger("pace_budget_percent"),
+                                row.getInteger("pace_pause_ms"),
+                                row.getDouble("pace_slowdown"),
+                                row.getDouble("pace_probe_ms"),
+                                row.getDouble("pace_baseline_ms"),
+                                row.getString("pace_reason"),
+                                row.getOffsetDateTime("pace_updated_at")));
     }
 
     /** Maps the columns of {@code batched_background_migrations} plus {@code job_arguments_text}. */

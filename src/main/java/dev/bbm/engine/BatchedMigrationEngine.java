@@ -100,13 +100,16 @@ public final class BatchedMigrationEngine {
                         if (candidate.finalizing()) {
                             // An operator asked for it: no switch, no slot, only its own table lock.
                             if (running.add(candidate.id())) {
-                                start(candidate, 0).subscribe().with(started -> {});
+                                start(candidate, 0, current.impactBudgetPercent())
+                                        .subscribe()
+                                        .with(started -> {});
                             }
                         } else if (current.executeOnSchedule()) {
                             scheduledOnes.add(candidate);
                         }
                     }
-                    return startFirst(scheduledOnes.iterator(), current.maxRunningMigrations());
+                    return startFirst(
+                            scheduledOnes.iterator(), current.maxRunningMigrations(), current.impactBudgetPercent());
                 }))
                 .flatMap(ignored -> migrations.snapshot(pool))
                 .invoke(snapshot -> metrics.snapshot(snapshot.byStatus(), snapshot.heldByIndicator()))
@@ -124,17 +127,18 @@ public final class BatchedMigrationEngine {
     }
 
     /** Tries the candidates in queue order until one worker starts or the slots are taken. */
-    private Uni<Void> startFirst(Iterator<Candidate> candidates, int slots) {
+    private Uni<Void> startFirst(Iterator<Candidate> candidates, int slots, int impactBudget) {
         if (!candidates.hasNext() || scheduled.size() >= slots) {
             return Uni.createFrom().voidItem();
         }
         Candidate candidate = candidates.next();
         if (justLetGo(candidate.id()) || !running.add(candidate.id())) {
-            return startFirst(candidates, slots);
+            return startFirst(candidates, slots, impactBudget);
         }
         scheduled.add(candidate.id());
-        return start(candidate, slots)
-                .flatMap(started -> started ? Uni.createFrom().voidItem() : startFirst(candidates, slots));
+        return start(candidate, slots, impactBudget)
+                .flatMap(
+                        started -> started ? Uni.createFrom().voidItem() : startFirst(candidates, slots, impactBudget));
     }
 
     /**
@@ -164,10 +168,11 @@ public final class BatchedMigrationEngine {
     /**
      * Takes the migration's lease and, when it gets it, starts stepping it in the background.
      *
-     * @param slots how many migrations may run at once, 0 for one that needs no slot (finalizing)
+     * @param slots        how many migrations may run at once, 0 for one that needs no slot (finalizing)
+     * @param impactBudget the database's impact budget in percent, 0 when off ({@link ImpactGovernor})
      * @return whether a worker started; when not, the migration is free for the next tick
      */
-    private Uni<Boolean> start(Candidate candidate, int slots) {
+    private Uni<Boolean> start(Candidate candidate, int slots, int impactBudget) {
         return MigrationLease.tryAcquire(
                         pool, candidate.id(), candidate.tableName(), slots, config.leaseKeepaliveSeconds())
                 .onFailure()
@@ -179,10 +184,21 @@ public final class BatchedMigrationEngine {
                         forget(candidate.id());
                         return;
                     }
-                    stepWhileExecutable(
-                                    candidate,
-                                    lease.get(),
-                                    System.nanoTime() + config.maxLeaseTime().toNanos())
+                    ImpactGovernor.start(pool, metrics, migrations, candidate.id(), impactBudget)
+                            .onFailure()
+                            .recoverWithItem(e -> {
+                                LOG.warnf(
+                                        "Migration %d runs without its impact controller: %s",
+                                        candidate.id(), e.getMessage());
+                                return Optional.empty();
+                            })
+                            .flatMap(governor -> stepWhileExecutable(
+                                            candidate,
+                                            lease.get(),
+                                            System.nanoTime()
+                                                    + config.maxLeaseTime().toNanos())
+                                    .eventually(() -> governor.map(ImpactGovernor::stop)
+                                            .orElse(Uni.createFrom().voidItem())))
                             .eventually(() -> lease.get().release())
                             .eventually(() -> forget(candidate.id()))
                             .subscribe()

@@ -17,6 +17,9 @@ public interface EngineMetrics {
     default void jobFinished(
             BatchedMigration migration, int batchSize, int subBatchSize, boolean succeeded, double seconds) {}
 
+    /** The impact controller's pace for a migration, and the slowdown it saw. */
+    default void impact(BatchedMigration migration, int pauseMs, double slowdown) {}
+
     /** Migrations per status, and held migrations per health indicator, as seen at a tick. */
     default void snapshot(Map<String, Long> byStatus, Map<String, Long> heldByIndicator) {}
 

@@ -74,6 +74,8 @@ public class MicrometerEngineMetrics implements EngineMetrics {
         final AtomicLong migratedTuples;
         final Counter updatedTuples;
         final Timer queryDuration;
+        final AtomicLong impactPauseMillis;
+        final AtomicLong impactSlowdownPermille;
 
         MigrationMeters(long id, String identifier) {
             Tags tags = databaseTags.and("migration_id", String.valueOf(id), "migration_identifier", identifier);
@@ -98,6 +100,13 @@ public class MicrometerEngineMetrics implements EngineMetrics {
             updatedTuples = Counter.builder("batched_migration_job_updated_tuples")
                     .tags(tags)
                     .description("Rows changed by batches")
+                    .register(registry);
+            impactPauseMillis = gauge(
+                    "batched_migration_impact_pause_ms", tags, "The pause the impact budget's controller keeps now");
+            impactSlowdownPermille = new AtomicLong();
+            Gauge.builder("batched_migration_impact_slowdown_ratio", impactSlowdownPermille, v -> v.get() / 1000.0)
+                    .tags(tags)
+                    .description("How much slower the database's probe is than while bbm was idle (0.1 = 10 %)")
                     .register(registry);
             queryDuration = Timer.builder("batched_migration_job_query_duration")
                     .tags(tags)
@@ -125,6 +134,13 @@ public class MicrometerEngineMetrics implements EngineMetrics {
     private MigrationMeters of(long id, String jobClassName, String tableName, String columnName) {
         String identifier = jobClassName + "/" + tableName + "." + columnName;
         return meters.computeIfAbsent(id + " " + identifier, key -> new MigrationMeters(id, identifier));
+    }
+
+    @Override
+    public void impact(BatchedMigration migration, int pauseMs, double slowdown) {
+        MigrationMeters m = of(migration);
+        m.impactPauseMillis.set(pauseMs);
+        m.impactSlowdownPermille.set(Math.round(slowdown * 1000));
     }
 
     @Override

@@ -8,7 +8,12 @@ import java.math.RoundingMode;
  * duration of its recent succeeded jobs (null before the first). Progress and the time remaining
  * are computed here once, for every front end (the JSON API and the admin pages).
  */
-public record MigrationRow(BatchedMigration migration, JobCounts jobs, Double recentJobSeconds) {
+public record MigrationRow(BatchedMigration migration, JobCounts jobs, Double recentJobSeconds, MigrationPace pace) {
+
+    /** A migration without an impact controller's pace. */
+    public MigrationRow(BatchedMigration migration, JobCounts jobs, Double recentJobSeconds) {
+        this(migration, jobs, recentJobSeconds, null);
+    }
 
     /** Progress never reaches 100 before the migration is done, however far off the estimate was. */
     static final BigDecimal NOT_DONE_MAX = new BigDecimal("99.99");

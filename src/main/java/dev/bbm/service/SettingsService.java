@@ -4,6 +4,7 @@ import dev.bbm.db.SettingsRepository;
 import dev.bbm.engine.DatabaseContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,6 +15,9 @@ public class SettingsService {
 
     /** The most migrations an operator may let run at once. */
     public static final int MAX_RUNNING_LIMIT = 100;
+
+    /** The largest impact budget: the application may get ten times slower. */
+    public static final int IMPACT_BUDGET_LIMIT = 1000;
 
     private final Pool pool;
     private final SettingsRepository settings;
@@ -28,13 +32,21 @@ public class SettingsService {
     }
 
     /** Changes what is given (null keeps a value). */
-    public Uni<SettingsRepository.Settings> update(Integer maxRunning, Boolean executeOnSchedule) {
+    public Uni<SettingsRepository.Settings> update(
+            Integer maxRunning, Boolean executeOnSchedule, Integer impactBudgetPercent) {
+        List<FieldError> errors = new ArrayList<>();
         if (maxRunning != null && (maxRunning < 0 || maxRunning > MAX_RUNNING_LIMIT)) {
-            return Uni.createFrom()
-                    .failure(new ServiceException.InvalidInput(List.of(new FieldError(
-                            "database_max_running_batched_background_migrations",
-                            "must be between 0 and " + MAX_RUNNING_LIMIT))));
+            errors.add(new FieldError(
+                    "database_max_running_batched_background_migrations",
+                    "must be between 0 and " + MAX_RUNNING_LIMIT));
         }
-        return settings.update(pool, maxRunning, executeOnSchedule);
+        if (impactBudgetPercent != null && (impactBudgetPercent < 0 || impactBudgetPercent > IMPACT_BUDGET_LIMIT)) {
+            errors.add(new FieldError(
+                    "batched_migrations_impact_budget_percent", "must be between 0 (off) and " + IMPACT_BUDGET_LIMIT));
+        }
+        if (!errors.isEmpty()) {
+            return Uni.createFrom().failure(new ServiceException.InvalidInput(errors));
+        }
+        return settings.update(pool, maxRunning, executeOnSchedule, impactBudgetPercent);
     }
 }
