@@ -67,7 +67,9 @@ record() { local -a f=("$@" "" "" ""); printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%
 run_method() {
     local mode=$1 grid=$2 n=$3 rep=$4 m=$5
     local BATCH=${grid%/*} SUB_BATCH=${grid#*/}  # what queue_copy sends
-    local table="bench_t${n}_r${rep}_$m" t0 secs own='' id='' rows finished
+    # A table name of its own: bbm answers a queue request for a table, column and arguments it
+    # already migrated with that migration.
+    local table="bench_t${n}_${BATCH}x${SUB_BATCH}_r${rep}_$m" t0 secs own='' id='' rows finished
     if [[ $m == d && $OPTIMIZE_FIELD == absent ]]; then
         record "$mode" "$grid" "$n" "$rep" "$m" unavailable
         return
