@@ -8,6 +8,15 @@ now() { date +%s.%N; }
 # Seconds elapsed since a now() value, to the millisecond.
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 
+# remove_item ARRAY VALUE: ARRAY without its elements equal to VALUE.
+remove_item() {
+    local -n items=$1
+    local item
+    local -a kept=()
+    for item in "${items[@]}"; do [[ $item == "$2" ]] || kept+=("$item"); done
+    items=("${kept[@]}")
+}
+
 # ---- statistics over numbers on stdin, one per line -----------------------------------------
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
     if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -36,13 +45,17 @@ free_port() {
 }
 
 # ---- the bbm process ---------------------------------------------------------------------------
-# start_bbm NAME DATA_DIR HTTP_PORT [PG_PORT]: starts the packaged service in the background and
-# sets BBM_PID. With BENCH_DATABASE_URL set (and no PG_PORT) it uses that server.
+# start_bbm NAME DATA_DIR HTTP_PORT [PG_PORT | DATABASE_URL]: starts the packaged service in the
+# background and sets BBM_PID: on its embedded PostgreSQL (on PG_PORT when given), or on
+# DATABASE_URL (QUARKUS_DATASOURCE_REACTIVE_URL); with neither, on BENCH_DATABASE_URL when set.
+BBM_PIDS=()
 start_bbm() {
-    local name=$1 dir=$2 http=$3 pg=${4:-}
+    local name=$1 dir=$2 http=$3 db=${4:-${BENCH_DATABASE_URL:-}} pg=
     local -a env=()
-    if [[ -z $pg && -n ${BENCH_DATABASE_URL:-} ]]; then
-        env=(QUARKUS_DATASOURCE_REACTIVE_URL="$BENCH_DATABASE_URL")
+    if [[ $db == postgres*://* ]]; then
+        env=(QUARKUS_DATASOURCE_REACTIVE_URL="$db")
+    else
+        pg=$db
     fi
     mkdir -p "$dir"
     # The same jar under a name of its own, so that whoever stops stray quarkus-run.jar processes
@@ -52,6 +65,7 @@ start_bbm() {
         -Dbbm.security.admin-tokens="bench:$TOKEN" -jar "$ROOT/target/quarkus-app/bench-bbm.jar" \
         >"$OUT/logs/bbm-$name.log" 2>&1 &
     BBM_PID=$!
+    BBM_PIDS+=("$BBM_PID")
 }
 
 # wait_http URL [SECONDS]: until it answers 200; fails when the process died or time ran out.
@@ -65,11 +79,61 @@ wait_http() {
     done
 }
 
+# stop_bbm [PID]: the bbm started as PID, by default BBM_PID.
 stop_bbm() {
-    [[ -n ${BBM_PID:-} ]] || return 0
-    kill -TERM "$BBM_PID" 2>/dev/null || true
-    wait "$BBM_PID" 2>/dev/null || true
-    BBM_PID=
+    local pid=${1:-${BBM_PID:-}}
+    [[ -n $pid ]] || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    [[ $pid != "${BBM_PID:-}" ]] || BBM_PID=
+    remove_item BBM_PIDS "$pid"
+}
+
+# At exit: every bbm still running, then every throwaway cluster.
+stop_all() {
+    while ((${#BBM_PIDS[@]})); do stop_bbm "${BBM_PIDS[0]}"; done
+    while ((${#CLUSTERS[@]})); do stop_cluster "${CLUSTERS[0]}"; done
+}
+
+# ---- throwaway PostgreSQL clusters ---------------------------------------------------------------
+# PostgreSQL's tools refuse to run as root: as root they run in a user namespace of their own, where
+# the user is nobody (what the zonky library does for bbm's embedded server).
+as_owner() { if ((EUID == 0)); then unshare -U "$@"; else "$@"; fi; }
+
+# pg_bin_dir → the binaries for a throwaway cluster: those of bbm's embedded server when it runs
+# (PostgreSQL 17, unpacked by zonky), else ones zonky unpacked before, else Debian's newest.
+pg_bin_dir() {
+    local pid dir
+    if [[ -f $OUT/data/postgres/postmaster.pid ]]; then
+        pid=$(head -1 "$OUT/data/postgres/postmaster.pid")
+        dir=$(dirname "$(readlink "/proc/$pid/exe" 2>/dev/null || echo /nonexistent/postgres)")
+        [[ -x $dir/initdb ]] && { echo "$dir"; return; }
+    fi
+    for dir in /tmp/embedded-pg/PG-*/bin $(printf "%s\n" /usr/lib/postgresql/*/bin | sort -V -r); do
+        [[ -x $dir/initdb && -x $dir/pg_ctl ]] && { echo "$dir"; return; }
+    done
+    die "no PostgreSQL binaries (initdb, pg_ctl) for a throwaway cluster"
+}
+
+# start_cluster BIN_DIR DATA_DIR PORT [SETTING=VALUE …]: initdb and pg_ctl start, on 127.0.0.1:PORT
+# with the settings; stopped by stop_cluster DATA_DIR (or at exit).
+CLUSTERS=()
+declare -A CLUSTER_BIN=()
+start_cluster() {
+    local bin=$1 dir=$2 port=$3 setting opts; shift 3
+    as_owner "$bin/initdb" -D "$dir" -U postgres -A trust -E UTF8 >"$OUT/logs/initdb-${dir##*/}.log" 2>&1 ||
+        die "initdb failed: $OUT/logs/initdb-${dir##*/}.log"
+    opts="-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir"
+    for setting; do opts+=" -c $setting"; done
+    CLUSTERS+=("$dir")
+    CLUSTER_BIN[$dir]=$bin
+    as_owner "$bin/pg_ctl" -D "$dir" -o "$opts" -l "$OUT/logs/postgres-${dir##*/}.log" -w -t 120 start >/dev/null ||
+        die "the cluster in $dir did not start: $OUT/logs/postgres-${dir##*/}.log"
+}
+
+stop_cluster() {
+    as_owner "${CLUSTER_BIN[$1]}/pg_ctl" -D "$1" -m fast -w stop >/dev/null 2>&1 || true
+    remove_item CLUSTERS "$1"
 }
 
 # ---- bbm's API ------------------------------------------------------------------------------------
