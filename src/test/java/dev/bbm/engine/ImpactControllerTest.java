@@ -65,7 +65,8 @@ class ImpactControllerTest {
         if (reachable) {
             assertTrue(
                     pause == 0
-                            || slowdown(full, work, pause) >= budget * ImpactController.SPEED_UP_BELOW
+                            // (the controller computes it from probe times: allow for rounding)
+                            || slowdown(full, work, pause) >= budget * ImpactController.SPEED_UP_BELOW - 1e-9
                             || slowdown(full, work, shorter) > budget,
                     "needlessly slow: " + slowdown(full, work, pause) + " at " + pause + " ms");
         }
