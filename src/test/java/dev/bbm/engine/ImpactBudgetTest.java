@@ -61,8 +61,8 @@ class ImpactBudgetTest extends DatabaseTestCase {
 
     @Test
     void underContentionTheControllerSlowsTheMigrationDownAndLetsGoWhenItIsDone() {
-        db.createCopyTable("impact_events", 20_000, 0);
-        // Each sub-batch holds an exclusive lock for 20 ms; the probe needs it shared.
+        db.createCopyTable("impact_events", 60_000, 0);
+        // Each of the 120 sub-batches holds an exclusive lock for 20 ms; the probe needs it shared.
         db.exec("CREATE FUNCTION impact_hold() RETURNS trigger LANGUAGE plpgsql AS $$"
                 + " BEGIN PERFORM pg_advisory_xact_lock(4242); PERFORM pg_sleep(0.02); RETURN NULL; END $$");
         db.exec("CREATE TRIGGER hold AFTER UPDATE ON impact_events FOR EACH STATEMENT EXECUTE FUNCTION impact_hold()");
@@ -86,7 +86,7 @@ class ImpactBudgetTest extends DatabaseTestCase {
         db.engine(true, 2);
 
         AtomicInteger longestPause = new AtomicInteger();
-        await().atMost(Duration.ofSeconds(60))
+        await().atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     JsonPath body = admin().get(MIGRATIONS + "/" + id)
@@ -101,8 +101,8 @@ class ImpactBudgetTest extends DatabaseTestCase {
                     return "finished".equals(body.getString("status"));
                 });
 
-        assertTrue(longestPause.get() >= 20, "the controller slowed the migration down: " + longestPause + " ms");
-        assertEquals(0, db.wrongCopies("impact_events", 20_000));
+        assertTrue(longestPause.get() >= 40, "the controller slowed the migration down: " + longestPause + " ms");
+        assertEquals(0, db.wrongCopies("impact_events", 60_000));
         assertEquals(0, db.overlappingJobs());
         // Done: the worker lets go, its pace goes with it, and the migration shows none.
         await().atMost(Duration.ofSeconds(5)).until(() -> db.count("SELECT count(*) FROM bbm_migration_pace") == 0);
