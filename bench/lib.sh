@@ -44,6 +44,28 @@ free_port() {
     done
 }
 
+# ---- pgbench (sections 2 and 6), its files in $PGB ---------------------------------------------
+pgbench_init() {
+    log "pgbench -i -s $PGBENCH_SCALE"
+    pgbench -i -q -s "$PGBENCH_SCALE" "$DB_URL" >"$PGB/init.log" 2>&1
+}
+
+# pgbench_run NAME SECONDS [OPTION …]: the TPC-B-like script, 4 clients on 2 threads, with 5 s
+# progress reports (NAME.progress), its summary (NAME.out) and per-transaction logs (NAME.<pid>…).
+pgbench_run() {
+    local name=$1 seconds=$2; shift 2
+    (cd "$PGB" && pgbench -c 4 -j 2 -T "$seconds" -P 5 --progress-timestamp -l --log-prefix="$name" "$@" \
+        "$DB_URL" >"$name.out" 2>"$name.progress")
+}
+
+# pgbench_latencies NAME [FROM TO]: every transaction's latency (ms) in NAME's logs, one a line;
+# with FROM and TO (epoch seconds), those that ended between them. Under -R a latency runs from the
+# transaction's scheduled start, so it includes the time it waited behind schedule.
+pgbench_latencies() {
+    cat "$PGB/$1".[0-9]* | awk -v from="${2:-0}" -v to="${3:-1e18}" \
+        '{ t = $5 + $6 / 1e6 } t >= from && t <= to { print $3 / 1000 }'
+}
+
 # ---- the bbm process ---------------------------------------------------------------------------
 # start_bbm NAME DATA_DIR HTTP_PORT [PG_PORT | DATABASE_URL]: starts the packaged service in the
 # background and sets BBM_PID: on its embedded PostgreSQL (on PG_PORT when given), or on

@@ -4,8 +4,7 @@
 
 PGB=$OUT/pgbench
 mkdir -p "$PGB"
-log "2: pgbench -i -s $PGBENCH_SCALE"
-pgbench -i -q -s "$PGBENCH_SCALE" "$DB_URL" >"$PGB/init.log" 2>&1
+pgbench_init
 # The full-speed phase copies into several columns one migration after another (one migration per
 # table at a time), so that it never runs out of work before pgbench stops.
 sql_file -v table=bench_live_full -v rows="$LIVE_ROWS" -v extra_columns=', b2 bigint, b3 bigint' \
@@ -18,8 +17,7 @@ pgbench_phase() {
     sql "CHECKPOINT"
     log "2: pgbench $name (${PGBENCH_SECONDS}s)"
     local from; from=$(sql "SELECT now()")
-    (cd "$PGB" && pgbench -c 4 -j 2 -T "$PGBENCH_SECONDS" -P 5 --progress-timestamp -l --log-prefix="$name" \
-        "$DB_URL" >"$name.out" 2>"$name.progress")
+    pgbench_run "$name" "$PGBENCH_SECONDS"
     PHASE_WINDOW=("$from" "$(sql "SELECT now()")")
 }
 
@@ -28,7 +26,7 @@ phase_stats() {
     local name=$1 tps interval_tps p50 p99
     tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$PGB/$name.out" | head -1)
     interval_tps=$(awk '/^progress:/ { for (i = 1; i <= NF; i++) if ($(i) == "tps,") print $(i - 1) }' "$PGB/$name.progress" | median)
-    cat "$PGB/$name".[0-9]* | awk '{ print $3 / 1000 }' >"$PGB/$name.latencies"
+    pgbench_latencies "$name" >"$PGB/$name.latencies"
     p50=$(pctl 50 <"$PGB/$name.latencies")
     p99=$(pctl 99 <"$PGB/$name.latencies")
     printf '%.1f %.1f %.2f %.2f %s\n' "$tps" "$interval_tps" "$p50" "$p99" "$(wc -l <"$PGB/$name.latencies")"
