@@ -13,6 +13,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -88,25 +89,24 @@ final class ServerSideBatches {
                 config.lockTimeout().toMillis() + "ms",
                 maxJobs,
                 (int) Math.min(Integer.MAX_VALUE, budget.toMillis()));
-        AtomicBoolean timedOut = new AtomicBoolean();
-        return Uni.createFrom()
-                .deferred(() -> {
-                    Cancellable watch = watch(lease.processId(), timedOut);
-                    return jobs.runBatches(lease.connection(), request)
-                            .onTermination()
-                            .invoke(watch::cancel);
-                })
-                .invoke(run -> report(migration, run))
-                .map(run -> new Outcome(run, Optional.empty()))
-                // An error of the work is the batch's failure; one that ends the session ends the
-                // lease too, and goes up to the worker, which lets the migration go.
-                .onFailure(e -> e instanceof PgException pg && !endsSession(pg.getSqlState()))
-                .recoverWithItem(e -> new Outcome(
-                        null,
-                        Optional.of(
-                                timedOut.get() && "57014".equals(((PgException) e).getSqlState())
-                                        ? JobFailure.statementTimeout(config.statementTimeout())
-                                        : JobFailure.of(e))));
+        return Uni.createFrom().deferred(() -> {
+            Watch watch = new Watch(lease.processId());
+            return jobs.runBatches(lease.connection(), request)
+                    .onTermination()
+                    .invoke(watch::stop)
+                    .invoke(run -> report(migration, run))
+                    .map(run -> new Outcome(run, Optional.empty()))
+                    // An error of the work is the batch's failure; one that ends the session ends
+                    // the lease too, and goes up to the worker, which lets the migration go.
+                    .onFailure(e -> e instanceof PgException pg && !endsSession(pg.getSqlState()))
+                    .recoverWithUni(e -> watch.cancelledIt((PgException) e)
+                            .map(byWatch -> new Outcome(
+                                    null,
+                                    Optional.of(
+                                            byWatch
+                                                    ? JobFailure.statementTimeout(config.statementTimeout())
+                                                    : JobFailure.of(e)))));
+        });
     }
 
     /** Administrator shutdown or termination, and connection errors. */
@@ -114,33 +114,70 @@ final class ServerSideBatches {
         return sqlState != null && (sqlState.startsWith("57P") || sqlState.startsWith("08"));
     }
 
-    /** Looks at the worker's transaction several times per timeout, and cancels it when overdue. */
-    private Cancellable watch(int processId, AtomicBoolean timedOut) {
-        long timeoutMillis = config.statementTimeout().toMillis();
-        Duration every = config.statementTimeout().dividedBy(10);
-        return Multi.createFrom()
-                .ticks()
-                .every(every.compareTo(SHORTEST_WATCH) < 0 ? SHORTEST_WATCH : every)
-                .onOverflow()
-                .drop()
-                .onItem()
-                .transformToUniAndConcatenate(tick -> pool.preparedQuery(CANCEL_OVERDUE)
-                        .execute(Tuple.of(processId, timeoutMillis))
-                        .map(rows -> rows.iterator().hasNext()
-                                && Boolean.TRUE.equals(rows.iterator().next().getBoolean("cancelled")))
-                        .onFailure()
-                        .recoverWithItem(false))
-                .subscribe()
-                .with(
-                        cancelled -> {
-                            if (cancelled) {
-                                timedOut.set(true);
-                                LOG.debugf(
-                                        "Cancelled the sub-batch of process %d: older than %d ms",
-                                        processId, timeoutMillis);
-                            }
-                        },
-                        e -> LOG.debugf("Stopped watching process %d: %s", processId, e.getMessage()));
+    /**
+     * Looks at the worker's transaction several times per timeout, and cancels it when overdue.
+     * The cancel's error can reach bbm before the answer of the look that sent it, so the failure
+     * path waits for the look under way before it names the error.
+     */
+    private final class Watch {
+
+        private final int processId;
+        private final long timeoutMillis = config.statementTimeout().toMillis();
+        private final AtomicBoolean cancelled = new AtomicBoolean();
+        private volatile CompletableFuture<Void> look = CompletableFuture.completedFuture(null);
+        private final Cancellable ticks;
+
+        Watch(int processId) {
+            this.processId = processId;
+            Duration every = config.statementTimeout().dividedBy(10);
+            this.ticks = Multi.createFrom()
+                    .ticks()
+                    .every(every.compareTo(SHORTEST_WATCH) < 0 ? SHORTEST_WATCH : every)
+                    .onOverflow()
+                    .drop()
+                    .onItem()
+                    .transformToUniAndConcatenate(tick -> look())
+                    .subscribe()
+                    .with(ignored -> {}, e -> LOG.debugf("Stopped watching process %d: %s", processId, e.getMessage()));
+        }
+
+        private Uni<Void> look() {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            look = done;
+            return pool.preparedQuery(CANCEL_OVERDUE)
+                    .execute(Tuple.of(processId, timeoutMillis))
+                    .invoke(rows -> {
+                        if (rows.iterator().hasNext()
+                                && Boolean.TRUE.equals(rows.iterator().next().getBoolean("cancelled"))) {
+                            cancelled.set(true);
+                            LOG.debugf(
+                                    "Cancelled the sub-batch of process %d: older than %d ms",
+                                    processId, timeoutMillis);
+                        }
+                    })
+                    .replaceWithVoid()
+                    .onFailure()
+                    .recoverWithNull()
+                    .onTermination()
+                    .invoke(() -> done.complete(null));
+        }
+
+        void stop() {
+            ticks.cancel();
+        }
+
+        /** Whether this watch cancelled the statement that failed with {@code error}. */
+        Uni<Boolean> cancelledIt(PgException error) {
+            if (!"57014".equals(error.getSqlState())) {
+                return Uni.createFrom().item(false);
+            }
+            return Uni.createFrom()
+                    .completionStage(look)
+                    .ifNoItem()
+                    .after(Duration.ofSeconds(5))
+                    .recoverWithItem((Void) null)
+                    .map(ignored -> cancelled.get());
+        }
     }
 
     private void report(BatchedMigration migration, ServerRun run) {
