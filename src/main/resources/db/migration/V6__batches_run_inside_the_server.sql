@@ -16,6 +16,31 @@
 -- the batches that follow a resume. statement_timeout covers a whole CALL, so bbm enforces it per
 -- sub-batch from outside (pg_stat_activity.xact_start, which every COMMIT here restarts);
 -- lock_timeout is set for every transaction.
+--
+-- A sub-batch costs the server three statements: the one that moves the job's cursor (and reads,
+-- in the same statement, whether the migration still runs and the pace the impact controller
+-- set), the change, and the COMMIT.
+--
+-- Under an impact budget (V8, engine.ImpactGovernor) the pause the controller set replaces the
+-- migration's pause_ms, and bbm's transactions do not wait for their WAL flush
+-- (synchronous_commit off: a crash loses a sub-batch's change and its cursor together, so nothing
+-- is skipped or done twice). Without a row in bbm_migration_pace, the migration's own pace holds.
+
+-- The pace the impact controller sets for a running migration, and what it saw; the procedure reads the
+-- pause before each sub-batch, the API shows the rest. Unlogged: it is rewritten five times a
+-- second and means nothing after a crash.
+CREATE UNLOGGED TABLE bbm_migration_pace (
+    batched_background_migration_id bigint PRIMARY KEY
+        REFERENCES batched_background_migrations (id) ON DELETE CASCADE,
+    budget_percent   integer          NOT NULL,
+    pause_ms         integer          NOT NULL CHECK (pause_ms >= 0),
+    slowdown         double precision,
+    probe_ms         double precision,
+    baseline_ms      double precision,
+    reason           text,
+    updated_at       timestamptz      NOT NULL DEFAULT now()
+);
+
 CREATE PROCEDURE bbm_run_batches(
     p_migration         bigint,
     p_cut               text,    -- cuts a batch: $1 first key, $2 last key, $3 keys, $4 keys per sub-batch
@@ -55,6 +80,9 @@ DECLARE
     v_n     int;
     v_one   int;
     v_sql   text;
+    v_pace  int;
+    v_running boolean;
+    v_set   text;
     v_secs  float8[];
     v_rows  int[];
 BEGIN
@@ -97,38 +125,44 @@ BEGIN
         FOR i IN 1 .. cardinality(v_cuts) LOOP
             v_hi := v_cuts[i];
             v_t := clock_timestamp();
-            IF i > 1 THEN
-                PERFORM set_config('lock_timeout', p_lock_timeout, true);
-                IF NOT EXISTS (SELECT 1 FROM batched_background_migrations
-                               WHERE id = p_migration AND status IN (1, 5)) THEN
-                    -- Stopped by an operator: the job ends where its cursor is.
-                    UPDATE batched_background_migration_jobs
-                    SET status = 3, finished_at = clock_timestamp(), updated_at = now(), max_value = v_prev,
-                        batch_size = (i - 1) * p_sub_batch_size,
-                        metrics = metrics || jsonb_build_object(
-                            'timings', jsonb_build_object('sub_batch', to_jsonb(v_secs)),
-                            'affected_rows', jsonb_build_object('sub_batch', to_jsonb(v_rows)))
-                    WHERE id = v_job AND status = 1;
-                    IF FOUND THEN
-                        INSERT INTO batched_background_migration_job_transition_logs
-                            (batched_background_migration_job_id, previous_status, next_status) VALUES (v_job, 1, 3);
-                        jobs := jobs + 1;
-                        last_job := v_job;
-                        reached := v_prev;
-                        job_seconds := job_seconds || extract(epoch FROM clock_timestamp() - v_began)::float8;
-                    END IF;
-                    COMMIT;
-                    stopped := 'not running';
-                    RETURN;
-                END IF;
-            END IF;
+            -- One statement: the cursor, whether the migration still runs, the controller's pace,
+            -- and this transaction's lock_timeout (set before the change takes any lock).
             UPDATE batched_background_migration_jobs SET processed_until = v_hi, updated_at = now()
-            WHERE id = v_job AND status = 1;
+            WHERE id = v_job AND status = 1
+            RETURNING (SELECT status IN (1, 5) FROM batched_background_migrations WHERE id = p_migration),
+                      (SELECT pause_ms FROM bbm_migration_pace WHERE batched_background_migration_id = p_migration),
+                      set_config('lock_timeout', p_lock_timeout, true)
+            INTO v_running, v_pace, v_set;
             IF NOT FOUND THEN
                 -- An operator recorded the job (mark_finished): it is no longer this worker's.
                 ROLLBACK;
                 stopped := 'not running';
                 RETURN;
+            END IF;
+            IF v_running IS NOT TRUE THEN
+                -- Stopped by an operator: the job ends where its cursor was.
+                ROLLBACK;
+                UPDATE batched_background_migration_jobs
+                SET status = 3, finished_at = clock_timestamp(), updated_at = now(), max_value = v_prev,
+                    batch_size = (i - 1) * p_sub_batch_size,
+                    metrics = metrics || jsonb_build_object(
+                        'timings', jsonb_build_object('sub_batch', to_jsonb(v_secs)),
+                        'affected_rows', jsonb_build_object('sub_batch', to_jsonb(v_rows)))
+                WHERE id = v_job AND status = 1;
+                IF FOUND THEN
+                    INSERT INTO batched_background_migration_job_transition_logs
+                        (batched_background_migration_job_id, previous_status, next_status) VALUES (v_job, 1, 3);
+                    jobs := jobs + 1;
+                    last_job := v_job;
+                    reached := v_prev;
+                    job_seconds := job_seconds || extract(epoch FROM clock_timestamp() - v_began)::float8;
+                END IF;
+                COMMIT;
+                stopped := 'not running';
+                RETURN;
+            END IF;
+            IF v_pace IS NOT NULL THEN
+                PERFORM set_config('synchronous_commit', 'off', true);
             END IF;
             v_n := 0;
             FOREACH v_sql IN ARRAY p_change LOOP
@@ -155,10 +189,12 @@ BEGIN
             sub_batch_rows := sub_batch_rows || v_n;
             IF i < cardinality(v_cuts) THEN
                 v_secs := v_secs || sub_batch_seconds[cardinality(sub_batch_seconds)];
-                IF p_pause_ms > 0 THEN
-                    PERFORM pg_sleep(p_pause_ms / 1000.0);
-                    COMMIT;  -- the next sub-batch's transaction (and its timeout) starts after the pause
-                END IF;
+            END IF;
+            -- Under an impact budget the controller's pause replaces the migration's, and also
+            -- follows a batch's last sub-batch.
+            IF coalesce(v_pace, CASE WHEN i < cardinality(v_cuts) THEN p_pause_ms ELSE 0 END) > 0 THEN
+                PERFORM pg_sleep(coalesce(v_pace, p_pause_ms) / 1000.0);
+                COMMIT;  -- the next sub-batch's transaction (and its timeout) starts after the pause
             END IF;
             v_prev := v_hi;
         END LOOP;
