@@ -77,8 +77,8 @@ public class MigrationRepository {
                 (job_class_name, table_name, column_name, job_arguments, min_value, max_value, batch_size,
                  sub_batch_size, "interval", pause_ms, max_batch_size, priority, total_tuple_count, status,
                  optimize, finished_at)
-            VALUES ($1, $2, $3, $4::text::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                    CASE WHEN $14 = %d THEN now() END)
+            VALUES ($1, $2, $3, $4::text::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::smallint, $15,
+                    CASE WHEN $14::smallint = %d THEN now() END)
             ON CONFLICT (job_class_name, table_name, column_name, job_arguments) DO NOTHING
             RETURNING id
             """.formatted(MigrationStatus.FINISHED.code());
